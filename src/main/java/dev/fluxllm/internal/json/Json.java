@@ -1,0 +1,30 @@
+package dev.fluxllm.internal.json;
+
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Holds the one shared, thread-safe Jackson mapper and the read limits it enforces. */
+public final class Json {
+
+    /** Deepest nesting accepted in a response; deeper input fails cleanly, never overflows the stack. */
+    public static final int MAX_NESTING_DEPTH = 200;
+
+    public static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_NESTING_DEPTH)
+                            .build())
+                    .build())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private Json() {
+    }
+
+    /** Creates a parser over a byte range; the caller closes it. */
+    public static JsonParser parser(byte[] data, int offset, int length) {
+        return MAPPER.createParser(data, offset, length);
+    }
+}
