@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -100,7 +101,7 @@ class SseDecoderSplitTest {
     }
 
     /** Lists the expected events of all fixtures, so a broken fixture cannot pass by expecting nothing. */
-    @org.junit.jupiter.api.Test
+    @Test
     void fixturesExpectEvents() {
         List<Fixture> all = Fixtures.allLineEnds();
         assertThat(all).hasSize(Fixtures.base().size() * 3).allSatisfy(f -> assertThat(f.expected()).hasSizeGreaterThan(1));
