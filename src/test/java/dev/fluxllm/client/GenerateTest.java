@@ -61,7 +61,7 @@ class GenerateTest {
     @AfterEach
     void reset() {
         if (client != null) {
-            assertThat(client.activeConnections()).isZero();
+            dev.fluxllm.support.Eventually.await(() -> client.activeConnections() == 0, Duration.ofSeconds(2), "connections released");
             client.close();
         }
         wm.resetAll();

@@ -29,6 +29,7 @@ public final class ChatStreamDecoder implements BodyDecoder<ChatChunk>, SseListe
     private final FinishTracker finish = new FinishTracker();
     private List<ChatChunk> out;
     private boolean done;
+    private OpenAiCompatException failure;
 
     public ChatStreamDecoder(int maxEventBytes, String requestId) {
         this.sse = new SseDecoder(maxEventBytes, this);
@@ -38,23 +39,52 @@ public final class ChatStreamDecoder implements BodyDecoder<ChatChunk>, SseListe
     @Override
     public List<ChatChunk> decode(ByteBuf buf) {
         out = null;
-        sse.decode(buf);
-        List<ChatChunk> items = out;
-        out = null;
-        return items == null ? List.of() : items;
+        if (failure == null && !done) {
+            try {
+                sse.decode(buf);
+            } catch (OpenAiCompatException e) {
+                failure = e;
+            }
+        }
+        return takeOutput();
     }
 
     /** Decodes bytes; for tests and benchmarks that do not go through Netty. */
     public List<ChatChunk> decode(byte[] bytes, int offset, int length) {
         out = null;
-        sse.decode(bytes, offset, length);
+        if (failure == null && !done) {
+            try {
+                sse.decode(bytes, offset, length);
+            } catch (OpenAiCompatException e) {
+                failure = e;
+            }
+        }
+        return takeOutput();
+    }
+
+    private List<ChatChunk> takeOutput() {
         List<ChatChunk> items = out;
         out = null;
         return items == null ? List.of() : items;
     }
 
     @Override
+    public Throwable failure() {
+        return failure;
+    }
+
+    @Override
     public boolean onEvent(String eventType, byte[] data, int offset, int length) {
+        try {
+            return handle(eventType, data, offset, length);
+        } catch (OpenAiCompatException e) {
+            // Chunks decoded before the failure in this read still reach the subscriber.
+            failure = e;
+            return false;
+        }
+    }
+
+    private boolean handle(String eventType, byte[] data, int offset, int length) {
         if (eventType != null && eventType.equals("error")) {
             throw errorEvent(data, offset, length);
         }

@@ -291,7 +291,7 @@ public final class ChunkReader {
             return null;
         }
         if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-            return Json.MAPPER.readTree(p).toString();
+            return p.readValueAsTree().toString();
         }
         return p.getString();
     }
@@ -344,10 +344,10 @@ public final class ChunkReader {
             return new WireError(p.getString(), null, null, null, 0);
         }
         if (t != JsonToken.START_OBJECT) {
-            String text = t.isScalarValue() ? p.getString() : Json.MAPPER.readTree(p).toString();
+            String text = t.isScalarValue() ? p.getString() : p.readValueAsTree().toString();
             return new WireError(text, null, null, null, 0);
         }
-        return ErrorBodyReader.fromTree(Json.MAPPER.createObjectNode().set("error", Json.MAPPER.readTree(p)));
+        return ErrorBodyReader.fromTree(Json.MAPPER.createObjectNode().set("error", (tools.jackson.databind.JsonNode) p.readValueAsTree()));
     }
 
     private static long longValue(JsonParser p, JsonToken t) {

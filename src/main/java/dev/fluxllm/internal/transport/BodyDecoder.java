@@ -9,8 +9,14 @@ import java.util.List;
  */
 public interface BodyDecoder<T> {
 
-    /** Decodes one read; never releases {@code buf}. Returns the items it completed, possibly none. */
+    /**
+     * Decodes one read; never releases {@code buf}. Returns the items it completed before the end
+     * of the read or before a failure, possibly none.
+     */
     List<T> decode(ByteBuf buf);
+
+    /** Returns the failure that stopped decoding, null while there is none; items before it still count. */
+    Throwable failure();
 
     /** Returns whether the body said it is complete (e.g. {@code [DONE]}): reading stops. */
     boolean isDone();

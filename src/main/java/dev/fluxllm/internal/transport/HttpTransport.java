@@ -157,12 +157,17 @@ public final class HttpTransport implements AutoCloseable {
                     }
                     return items;
                 })
-                .takeUntil(items -> decoder.isDone())
+                .takeUntil(items -> decoder.isDone() || decoder.failure() != null)
                 .concatMapIterable(Function.identity(), 1)
-                .concatWith(Mono.fromRunnable(() -> {
+                .concatWith(Mono.defer(() -> {
+                    Throwable failure = decoder.failure();
+                    if (failure != null) {
+                        return Mono.error(failure);
+                    }
                     if (!decoder.isDone()) {
                         decoder.endOfBody(false);
                     }
+                    return Mono.empty();
                 }))
                 .onErrorResume(TransportErrors::isPrematureClose, e -> Mono.fromRunnable(() -> decoder.endOfBody(true)))
                 .doFinally(signal -> {
