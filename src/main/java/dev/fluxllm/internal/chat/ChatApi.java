@@ -114,27 +114,28 @@ public final class ChatApi {
             throw ExceptionFactory.malformed("Empty response body (HTTP " + reply.status() + ")",
                     reply.requestId(), false, null);
         }
-        ChunkReader.Result result;
+        ChunkReader reader = ChunkReader.forCompletion();
+        ChatChunk chunk;
         try {
-            result = ChunkReader.readCompletion(body, start, body.length - start);
+            chunk = reader.read(body, start, body.length - start);
         } catch (JacksonException | ChunkReader.NotAnObjectException e) {
             throw ExceptionFactory.malformed("Response body is not a JSON object ("
                     + e.getMessage().lines().findFirst().orElse("") + "): "
                     + ExceptionFactory.snippet(body), reply.requestId(), false, e);
         }
-        if (result.error() != null) {
-            throw ExceptionFactory.streamError(result.error(), reply.requestId());
+        if (chunk == null) {
+            throw ExceptionFactory.streamError(reader.error(), reply.requestId());
         }
-        if (!result.hadChoices()) {
+        if (!reader.hadChoices()) {
             throw ExceptionFactory.malformed("Response has no 'choices': " + ExceptionFactory.snippet(body),
                     reply.requestId(), false, null);
         }
-        if (result.choiceWithoutBody()) {
+        if (reader.choiceWithoutBody()) {
             throw ExceptionFactory.malformed("Response has a choice without 'message': "
                     + ExceptionFactory.snippet(body), reply.requestId(), false, null);
         }
         ResponseAssembler assembler = new ResponseAssembler();
-        assembler.add(result.chunk());
+        assembler.add(chunk);
         return assembler.build();
     }
 

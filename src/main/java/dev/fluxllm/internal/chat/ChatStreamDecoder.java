@@ -27,6 +27,7 @@ public final class ChatStreamDecoder implements BodyDecoder<ChatChunk>, SseListe
     private final SseDecoder sse;
     private final String requestId;
     private final FinishTracker finish = new FinishTracker();
+    private final ChunkReader reader = ChunkReader.forStream();
     private List<ChatChunk> out;
     private boolean done;
     private OpenAiCompatException failure;
@@ -95,17 +96,16 @@ public final class ChatStreamDecoder implements BodyDecoder<ChatChunk>, SseListe
         if (isBlank(data, offset, length)) {
             return true;
         }
-        ChunkReader.Result result;
+        ChatChunk chunk;
         try {
-            result = ChunkReader.read(data, offset, length);
+            chunk = reader.read(data, offset, length);
         } catch (JacksonException | ChunkReader.NotAnObjectException e) {
             throw ExceptionFactory.malformed("Stream event is not a JSON object (" + e.getMessage().lines().findFirst().orElse("")
                     + "): " + snippet(data, offset, length), requestId, false, e);
         }
-        if (result.error() != null) {
-            throw ExceptionFactory.streamError(result.error(), requestId);
+        if (chunk == null) {
+            throw ExceptionFactory.streamError(reader.error(), requestId);
         }
-        ChatChunk chunk = result.chunk();
         finish.add(chunk);
         if (out == null) {
             out = new ArrayList<>(4);

@@ -4,77 +4,98 @@ import dev.fluxllm.ChatChunk;
 import dev.fluxllm.ChunkChoice;
 import dev.fluxllm.ToolCallDelta;
 import dev.fluxllm.Usage;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.TokenStreamFactory;
 
 /**
- * Reads one {@code chat.completion.chunk} (or a whole {@code chat.completion}, whose choices carry
- * {@code message} where chunks carry {@code delta}) straight from bytes with Jackson's streaming
- * parser: no tree, no maps, unknown fields skipped.
+ * Reads {@code chat.completion.chunk} payloads (or a whole {@code chat.completion}, whose choices
+ * carry {@code message} where chunks carry {@code delta}) straight from bytes with Jackson's
+ * streaming parser: no tree, no maps, unknown fields skipped.
+ *
+ * <p>One reader serves one stream, from one thread at a time: it remembers the last id, model
+ * and small repeated values, so a chunk that repeats them allocates no new strings.
  *
  * <p>An error payload (an {@code error} member that is not null, or the flat
- * {@code "object":"error"} shape) is reported through {@link Result#error()} instead of a chunk.
- * Invalid JSON surfaces as Jackson's {@code JacksonException}; callers turn it into
- * {@code MalformedResponseException}.
+ * {@code "object":"error"} shape) yields no chunk: {@link #error()} tells what it said. Invalid
+ * JSON surfaces as Jackson's {@code JacksonException} or {@link NotAnObjectException}; callers turn
+ * those into {@code MalformedResponseException}.
  */
 public final class ChunkReader {
 
-    /**
-     * Holds what one payload said: a chunk, or an error; whether choices were present, and
-     * whether a choice lacked its {@code delta} / {@code message}.
-     */
-    public record Result(ChatChunk chunk, WireError error, boolean hadChoices, boolean choiceWithoutBody) {
+    private static final TokenStreamFactory FACTORY = Json.MAPPER.tokenStreamFactory();
+
+    private final boolean completion;
+    private String lastId;
+    private String lastModel;
+    private String lastFinish;
+    private String lastToolId;
+    private String lastToolName;
+    private WireError error;
+    private boolean hadChoices;
+    private boolean choiceWithoutBody;
+
+    private ChunkReader(boolean completion) {
+        this.completion = completion;
     }
 
-    /** Says how to read: chunks (shared, never written) or a whole completion (one per call). */
-    private static final class Mode {
-        static final Mode STREAM = new Mode(false);
-        final boolean completion;
-        boolean choiceWithoutBody;
-
-        Mode(boolean completion) {
-            this.completion = completion;
-        }
-    }
-
-    private ChunkReader() {
-    }
-
-    /** Reads one chunk payload from {@code data[offset, offset+length)}. */
-    public static Result read(byte[] data, int offset, int length) {
-        return read(data, offset, length, Mode.STREAM);
+    /** Creates a reader for the chunks of one stream. */
+    public static ChunkReader forStream() {
+        return new ChunkReader(false);
     }
 
     /**
-     * Reads a whole {@code chat.completion}: tool calls without an {@code index} take their
-     * position in the array, since each array element is a whole call.
+     * Creates a reader for one whole {@code chat.completion}: tool calls without an {@code index}
+     * take their position in the array, since each array element is a whole call.
      */
-    public static Result readCompletion(byte[] data, int offset, int length) {
-        return read(data, offset, length, new Mode(true));
+    public static ChunkReader forCompletion() {
+        return new ChunkReader(true);
     }
 
-    private static Result read(byte[] data, int offset, int length, Mode mode) {
-        try (JsonParser p = Json.parser(data, offset, length)) {
+    /** Reads one payload; returns the chunk, or null when the payload was an error. */
+    public ChatChunk read(byte[] data, int offset, int length) {
+        error = null;
+        hadChoices = false;
+        choiceWithoutBody = false;
+        try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), data, offset, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new NotAnObjectException(p.currentToken());
             }
-            Result result = readObject(p, mode);
+            ChatChunk chunk = readObject(p);
             if (p.nextToken() != null) {
                 throw new NotAnObjectException(p.currentToken());
             }
-            return result;
+            return chunk;
         }
     }
 
-    private static Result readObject(JsonParser p, Mode mode) {
+    /** Returns the error the last payload held, null when it held a chunk. */
+    public WireError error() {
+        return error;
+    }
+
+    /** Returns whether the last payload had a {@code choices} array. */
+    public boolean hadChoices() {
+        return hadChoices;
+    }
+
+    /** Returns whether a choice of the last completion lacked its {@code message}. */
+    public boolean choiceWithoutBody() {
+        return choiceWithoutBody;
+    }
+
+    private ChatChunk readObject(JsonParser p) {
         String id = null;
         String model = null;
         long created = 0;
         List<ChunkChoice> choices = null;
         Usage usage = null;
-        WireError error = null;
         boolean flatError = false;
         String flatMessage = null;
         String flatType = null;
@@ -84,17 +105,17 @@ public final class ChunkReader {
         while ((name = p.nextName()) != null) {
             JsonToken t = p.nextToken();
             switch (name) {
-                case "id" -> id = stringOrNull(p, t);
-                case "model" -> model = stringOrNull(p, t);
-                case "created" -> created = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : skip(p, 0);
-                case "choices" -> choices = readChoices(p, t, mode);
+                case "id" -> id = lastId = reuse(p, t, lastId);
+                case "model" -> model = lastModel = reuse(p, t, lastModel);
+                case "created" -> created = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : skip(p, 0L);
+                case "choices" -> choices = readChoices(p, t);
                 case "usage" -> usage = t == JsonToken.START_OBJECT ? readUsage(p) : skip(p, null);
                 case "error" -> error = readError(p, t);
-                case "error_type" -> errorType = stringOrNull(p, t);
-                case "object" -> flatError = "error".equals(stringOrNull(p, t));
-                case "message" -> flatMessage = t == JsonToken.VALUE_STRING ? p.getString() : skipString(p);
-                case "type" -> flatType = stringOrNull(p, t);
-                case "code" -> flatCode = t.isScalarValue() && t != JsonToken.VALUE_NULL ? p.getString() : skipString(p);
+                case "error_type" -> errorType = scalar(p, t);
+                case "object" -> flatError = "error".equals(scalar(p, t));
+                case "message" -> flatMessage = scalar(p, t);
+                case "type" -> flatType = scalar(p, t);
+                case "code" -> flatCode = scalar(p, t);
                 default -> p.skipChildren();
             }
         }
@@ -106,13 +127,13 @@ public final class ChunkReader {
             if (error.type() == null && errorType != null) {
                 error = new WireError(error.message(), errorType, error.code(), error.param(), error.httpStatus());
             }
-            return new Result(null, error, choices != null, mode.choiceWithoutBody);
+            return null;
         }
-        return new Result(new ChatChunk(id, model, created, choices == null ? List.of() : choices, usage),
-                null, choices != null, mode.choiceWithoutBody);
+        hadChoices = choices != null;
+        return new ChatChunk(id, model, created, choices == null ? List.of() : choices, usage);
     }
 
-    private static List<ChunkChoice> readChoices(JsonParser p, JsonToken t, Mode mode) {
+    private List<ChunkChoice> readChoices(JsonParser p, JsonToken t) {
         if (t != JsonToken.START_ARRAY) {
             p.skipChildren();
             return null;
@@ -121,7 +142,7 @@ public final class ChunkReader {
         if (next == JsonToken.END_ARRAY) {
             return List.of();
         }
-        ChunkChoice first = next == JsonToken.START_OBJECT ? readChoice(p, mode) : skipChoice(p);
+        ChunkChoice first = next == JsonToken.START_OBJECT ? readChoice(p) : skip(p, null);
         next = p.nextToken();
         if (next == JsonToken.END_ARRAY) {
             return first == null ? List.of() : List.of(first);
@@ -131,7 +152,7 @@ public final class ChunkReader {
             list.add(first);
         }
         for (; next != JsonToken.END_ARRAY; next = p.nextToken()) {
-            ChunkChoice c = next == JsonToken.START_OBJECT ? readChoice(p, mode) : skipChoice(p);
+            ChunkChoice c = next == JsonToken.START_OBJECT ? readChoice(p) : skip(p, null);
             if (c != null) {
                 list.add(c);
             }
@@ -139,58 +160,50 @@ public final class ChunkReader {
         return list;
     }
 
-    private static ChunkChoice skipChoice(JsonParser p) {
-        p.skipChildren();
-        return null;
-    }
-
-    private static ChunkChoice readChoice(JsonParser p, Mode mode) {
+    private ChunkChoice readChoice(JsonParser p) {
         int index = 0;
         String finish = null;
-        Delta delta = null;
+        boolean hasBody = false;
+        String role = null;
+        String content = null;
+        String reasoning = null;
+        List<ToolCallDelta> toolCalls = null;
         String name;
         while ((name = p.nextName()) != null) {
             JsonToken t = p.nextToken();
             switch (name) {
                 case "index" -> index = t == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : skip(p, 0);
-                case "delta", "message" -> delta = t == JsonToken.START_OBJECT ? readDelta(p, mode) : skipDelta(p);
-                case "finish_reason" -> finish = stringOrNull(p, t);
-                default -> p.skipChildren();
-            }
-        }
-        if (delta == null) {
-            if (mode.completion) {
-                mode.choiceWithoutBody = true;
-            }
-            delta = Delta.EMPTY;
-        }
-        return new ChunkChoice(index, delta.role, delta.content, delta.reasoning, delta.toolCalls, finish);
-    }
-
-    private static Delta skipDelta(JsonParser p) {
-        p.skipChildren();
-        return null;
-    }
-
-    private static Delta readDelta(JsonParser p, Mode mode) {
-        Delta d = new Delta();
-        String name;
-        while ((name = p.nextName()) != null) {
-            JsonToken t = p.nextToken();
-            switch (name) {
-                case "role" -> d.role = stringOrNull(p, t);
-                case "content" -> d.content = readContent(p, t);
-                case "reasoning_content", "reasoning" -> {
-                    String r = t == JsonToken.VALUE_STRING ? p.getString() : skipString(p);
-                    if (r != null) {
-                        d.reasoning = d.reasoning == null ? r : d.reasoning + r;
+                case "finish_reason" -> finish = lastFinish = reuse(p, t, lastFinish);
+                case "delta", "message" -> {
+                    if (t != JsonToken.START_OBJECT) {
+                        p.skipChildren();
+                        continue;
+                    }
+                    hasBody = true;
+                    String field;
+                    while ((field = p.nextName()) != null) {
+                        JsonToken v = p.nextToken();
+                        switch (field) {
+                            case "role" -> role = role(p, v);
+                            case "content" -> content = readContent(p, v);
+                            case "reasoning_content", "reasoning" -> {
+                                String r = scalar(p, v);
+                                if (r != null) {
+                                    reasoning = reasoning == null ? r : reasoning + r;
+                                }
+                            }
+                            case "tool_calls" -> toolCalls = readToolCalls(p, v);
+                            default -> p.skipChildren();
+                        }
                     }
                 }
-                case "tool_calls" -> d.toolCalls = readToolCalls(p, t, mode);
                 default -> p.skipChildren();
             }
         }
-        return d;
+        if (!hasBody && completion) {
+            choiceWithoutBody = true;
+        }
+        return new ChunkChoice(index, role, content, reasoning, toolCalls, finish);
     }
 
     /** Reads content as a string, or joins the text of an array of content parts. */
@@ -225,7 +238,7 @@ public final class ChunkReader {
         return sb.toString();
     }
 
-    private static List<ToolCallDelta> readToolCalls(JsonParser p, JsonToken t, Mode mode) {
+    private List<ToolCallDelta> readToolCalls(JsonParser p, JsonToken t) {
         if (t != JsonToken.START_ARRAY) {
             p.skipChildren();
             return null;
@@ -240,7 +253,7 @@ public final class ChunkReader {
                 list = new ArrayList<>(2);
             }
             ToolCallDelta call = readToolCall(p);
-            if (mode.completion && call.index() == null) {
+            if (completion && call.index() == null) {
                 call = new ToolCallDelta(list.size(), call.id(), call.type(), call.name(), call.arguments());
             }
             list.add(call);
@@ -248,7 +261,7 @@ public final class ChunkReader {
         return list;
     }
 
-    private static ToolCallDelta readToolCall(JsonParser p) {
+    private ToolCallDelta readToolCall(JsonParser p) {
         Integer index = null;
         String id = null;
         String type = null;
@@ -258,9 +271,9 @@ public final class ChunkReader {
         while ((name = p.nextName()) != null) {
             JsonToken t = p.nextToken();
             switch (name) {
-                case "index" -> index = t == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : skip(p, null);
-                case "id" -> id = t == JsonToken.VALUE_NUMBER_INT ? p.getString() : stringOrNull(p, t);
-                case "type" -> type = stringOrNull(p, t);
+                case "index" -> index = t == JsonToken.VALUE_NUMBER_INT ? Integer.valueOf(p.getIntValue()) : skip(p, null);
+                case "id" -> id = lastToolId = reuse(p, t, lastToolId);
+                case "type" -> type = t == JsonToken.VALUE_STRING && equalsText(p, "function") ? "function" : scalar(p, t);
                 case "function" -> {
                     if (t != JsonToken.START_OBJECT) {
                         p.skipChildren();
@@ -270,7 +283,7 @@ public final class ChunkReader {
                     while ((f = p.nextName()) != null) {
                         JsonToken v = p.nextToken();
                         switch (f) {
-                            case "name" -> fnName = stringOrNull(p, v);
+                            case "name" -> fnName = lastToolName = reuse(p, v, lastToolName);
                             case "arguments" -> arguments = readArguments(p, v);
                             default -> p.skipChildren();
                         }
@@ -291,14 +304,14 @@ public final class ChunkReader {
             return null;
         }
         if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-            return p.readValueAsTree().toString();
+            return copyStructure(p);
         }
         return p.getString();
     }
 
     private static Usage readUsage(JsonParser p) {
         long prompt = 0;
-        long completion = 0;
+        long completionTokens = 0;
         long total = -1;
         long cached = 0;
         long reasoning = 0;
@@ -307,15 +320,15 @@ public final class ChunkReader {
             JsonToken t = p.nextToken();
             switch (name) {
                 case "prompt_tokens" -> prompt = longValue(p, t);
-                case "completion_tokens" -> completion = longValue(p, t);
+                case "completion_tokens" -> completionTokens = longValue(p, t);
                 case "total_tokens" -> total = longValue(p, t);
-                case "prompt_cache_hit_tokens" -> cached = longValue(p, t);
+                case "prompt_cache_hit_tokens" -> cached = Math.max(cached, longValue(p, t));
                 case "prompt_tokens_details" -> cached = Math.max(cached, nestedLong(p, t, "cached_tokens"));
                 case "completion_tokens_details" -> reasoning = nestedLong(p, t, "reasoning_tokens");
                 default -> p.skipChildren();
             }
         }
-        return new Usage(prompt, completion, total < 0 ? prompt + completion : total, cached, reasoning);
+        return new Usage(prompt, completionTokens, total < 0 ? prompt + completionTokens : total, cached, reasoning);
     }
 
     private static long nestedLong(JsonParser p, JsonToken t, String field) {
@@ -340,14 +353,22 @@ public final class ChunkReader {
         if (t == JsonToken.VALUE_NULL) {
             return null;
         }
-        if (t == JsonToken.VALUE_STRING) {
-            return new WireError(p.getString(), null, null, null, 0);
+        if (t == JsonToken.START_OBJECT) {
+            WireError e = ErrorBodyReader.fromTree(Json.MAPPER.createObjectNode()
+                    .set("error", Json.MAPPER.readTree(copyStructure(p))));
+            return e != null ? e : new WireError("error", null, null, null, 0);
         }
-        if (t != JsonToken.START_OBJECT) {
-            String text = t.isScalarValue() ? p.getString() : p.readValueAsTree().toString();
-            return new WireError(text, null, null, null, 0);
+        String text = t.isScalarValue() ? p.getString() : copyStructure(p);
+        return new WireError(text, null, null, null, 0);
+    }
+
+    /** Serializes the structure the parser stands on (rare paths only: errors, object arguments). */
+    private static String copyStructure(JsonParser p) {
+        StringWriter out = new StringWriter(64);
+        try (JsonGenerator g = FACTORY.createGenerator(ObjectWriteContext.empty(), out)) {
+            g.copyCurrentStructure(p);
         }
-        return ErrorBodyReader.fromTree(Json.MAPPER.createObjectNode().set("error", (tools.jackson.databind.JsonNode) p.readValueAsTree()));
+        return out.toString();
     }
 
     private static long longValue(JsonParser p, JsonToken t) {
@@ -370,7 +391,8 @@ public final class ChunkReader {
         }
     }
 
-    private static String stringOrNull(JsonParser p, JsonToken t) {
+    /** Returns the value as text when it is a scalar (numbers as their text), else null. */
+    private static String scalar(JsonParser p, JsonToken t) {
         if (t == JsonToken.VALUE_STRING) {
             return p.getString();
         }
@@ -381,23 +403,42 @@ public final class ChunkReader {
         return null;
     }
 
-    private static String skipString(JsonParser p) {
-        p.skipChildren();
-        return null;
+    /** Returns {@code previous} when the current string equals it, so repeated values are not copied. */
+    private static String reuse(JsonParser p, JsonToken t, String previous) {
+        if (t != JsonToken.VALUE_STRING) {
+            return scalar(p, t);
+        }
+        if (previous != null && equalsText(p, previous)) {
+            return previous;
+        }
+        return p.getString();
+    }
+
+    private static String role(JsonParser p, JsonToken t) {
+        if (t == JsonToken.VALUE_STRING && equalsText(p, "assistant")) {
+            return "assistant";
+        }
+        return scalar(p, t);
+    }
+
+    private static boolean equalsText(JsonParser p, String text) {
+        int len = p.getStringLength();
+        if (len != text.length()) {
+            return false;
+        }
+        char[] chars = p.getStringCharacters();
+        int off = p.getStringOffset();
+        for (int i = 0; i < len; i++) {
+            if (chars[off + i] != text.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static <T> T skip(JsonParser p, T value) {
         p.skipChildren();
         return value;
-    }
-
-    /** Mutable scratch for one delta while it is read. */
-    private static final class Delta {
-        static final Delta EMPTY = new Delta();
-        String role;
-        String content;
-        String reasoning;
-        List<ToolCallDelta> toolCalls;
     }
 
     /** Signals a payload that is valid JSON but not one object. */
