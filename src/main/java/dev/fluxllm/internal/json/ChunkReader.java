@@ -187,9 +187,11 @@ public final class ChunkReader {
                             case "role" -> role = role(p, v);
                             case "content" -> content = readContent(p, v);
                             case "reasoning_content", "reasoning" -> {
+                                // Servers moving from reasoning_content to reasoning (and proxies) may
+                                // send the same text under both names: take the first non-empty one.
                                 String r = scalar(p, v);
-                                if (r != null) {
-                                    reasoning = reasoning == null ? r : reasoning + r;
+                                if (r != null && (reasoning == null || reasoning.isEmpty())) {
+                                    reasoning = r;
                                 }
                             }
                             case "tool_calls" -> toolCalls = readToolCalls(p, v);
