@@ -3,7 +3,7 @@ package dev.fluxllm.testkit;
 import dev.fluxllm.testkit.ReplySpec.Ending;
 import dev.fluxllm.testkit.ReplySpec.ScriptedToolCall;
 import dev.fluxllm.testkit.ReplySpec.UsageCount;
-import io.netty.channel.Channel;
+import reactor.netty.Connection;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
@@ -34,22 +34,40 @@ final class ReplyWriter {
     static final String KEEP_ALIVE_JSON = "\n";
 
     private final HttpServerResponse response;
-    private final Channel channel;
+    private final Connection connection;
+    /** Set on the event loop when the scripted answer was fully written, before any deliberate close. */
+    private volatile boolean finished;
 
     ReplyWriter(HttpServerResponse response) {
         this.response = response;
-        Channel[] holder = new Channel[1];
-        response.withConnection(connection -> holder[0] = connection.channel());
-        this.channel = holder[0];
+        Connection[] holder = new Connection[1];
+        response.withConnection(c -> holder[0] = c);
+        this.connection = holder[0];
     }
 
     /**
-     * Returns the write of {@code spec} (not dynamic) as the answer to {@code request}; cold.
+     * Returns the write of {@code spec}, ending early when the connection closes. Reactor Netty
+     * does not always cancel a response publisher when the client leaves (a stalled or
+     * headers-only response would stay open for ever), so the close is watched here.
+     */
+    Mono<Void> writeUntilClosed(ReplySpec spec, RecordedRequest request, String completionId, String model) {
+        return write(spec, request, completionId, model)
+                .doOnSuccess(v -> finished = true)
+                .takeUntilOther(connection.onDispose());
+    }
+
+    /** Returns whether the whole scripted answer was written; false after a client disconnect. */
+    boolean finished() {
+        return finished;
+    }
+
+    /**
+     * Returns the bare write of {@code spec} (not dynamic) as the answer to {@code request}; cold.
      *
      * @param completionId the {@code id} of the completion, the same on every chunk
      * @param model        the model to echo
      */
-    Mono<Void> write(ReplySpec spec, RecordedRequest request, String completionId, String model) {
+    private Mono<Void> write(ReplySpec spec, RecordedRequest request, String completionId, String model) {
         return switch (spec.kind) {
             case HANG -> Mono.never();
             case STATUS -> withHeaders(spec, spec.status, "application/json")
@@ -144,7 +162,11 @@ final class ReplyWriter {
      * the send completed, that is after the earlier chunks were written to the socket.
      */
     private Mono<Void> closeAbruptly() {
-        return Mono.fromRunnable(channel::close);
+        return Mono.fromRunnable(() -> {
+            // Before the close, whose listeners run at once and end the write early.
+            finished = true;
+            connection.channel().close();
+        });
     }
 
     /** Emits the items, waiting {@code delay} before each one but the first. */
@@ -164,7 +186,7 @@ final class ReplyWriter {
     /** Completes after {@code delay} on the connection's event loop; cancelling cancels the timer. */
     private Mono<Void> pause(Duration delay) {
         return Mono.create(sink -> {
-            ScheduledFuture<?> timer = channel.eventLoop()
+            ScheduledFuture<?> timer = connection.channel().eventLoop()
                     .schedule(() -> sink.success(), delay.toNanos(), TimeUnit.NANOSECONDS);
             sink.onCancel(() -> timer.cancel(false));
         });

@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SignalType;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
@@ -281,12 +280,13 @@ public final class ScriptedLlmServer implements AutoCloseable {
         }
         String model = request.model().isEmpty() ? models.get(0) : request.model();
         String completionId = "chatcmpl-scripted-" + number;
-        return new ReplyWriter(response).write(spec, request, completionId, model)
+        ReplyWriter writer = new ReplyWriter(response);
+        return writer.writeUntilClosed(spec, request, completionId, model)
                 .doOnSubscribe(s -> activeStreams.incrementAndGet())
                 .doFinally(signal -> {
                     activeStreams.decrementAndGet();
-                    // An error here is a failed write, which means the client went away too.
-                    (signal == SignalType.ON_COMPLETE ? completedStreams : cancelledStreams).increment();
+                    // Anything short of the whole script (cancel, failed write, close) means the client went away.
+                    (writer.finished() ? completedStreams : cancelledStreams).increment();
                 });
     }
 
