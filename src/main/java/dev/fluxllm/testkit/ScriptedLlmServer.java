@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -18,7 +20,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
@@ -64,6 +68,8 @@ public final class ScriptedLlmServer implements AutoCloseable {
     private final LoopResources loops;
     private final DisposableServer server;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Open client connections; shutting the event loop down does not reliably close them. */
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
 
     private final Queue<Reply> script = new ConcurrentLinkedQueue<>();
     private volatile Reply fallback = Reply.echo();
@@ -85,6 +91,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
                     .host("127.0.0.1")
                     .port(builder.port)
                     .runOn(loops)
+                    .doOnConnection(this::track)
                     .handle(this::handle)
                     .bindNow(LIFECYCLE_TIMEOUT);
         } catch (RuntimeException e) {
@@ -227,6 +234,11 @@ public final class ScriptedLlmServer implements AutoCloseable {
         }
         try {
             server.disposeNow(LIFECYCLE_TIMEOUT);
+            // Closed explicitly so that a client waiting on a hung reply sees the close at once.
+            Mono.when(connections.stream().map(c -> {
+                c.dispose();
+                return c.onDispose();
+            }).toList()).block(LIFECYCLE_TIMEOUT);
         } finally {
             // Quiet period zero: nothing is expected to arrive any more, so do not linger.
             loops.disposeLater(Duration.ZERO, LIFECYCLE_TIMEOUT).block(LIFECYCLE_TIMEOUT);
@@ -241,6 +253,11 @@ public final class ScriptedLlmServer implements AutoCloseable {
     }
 
     // ---- request handling --------------------------------------------------------------------
+
+    private void track(Connection connection) {
+        connections.add(connection);
+        connection.onDispose(() -> connections.remove(connection));
+    }
 
     private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
         return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
@@ -274,8 +291,10 @@ public final class ScriptedLlmServer implements AutoCloseable {
         ReplySpec spec;
         try {
             spec = (reply != null ? reply : fallback).resolve(request);
-        } catch (RuntimeException e) {
-            // Make a broken responder visible in the test that caused it, not as a hang.
+        } catch (Throwable e) {
+            // Make a broken responder visible in the test that caused it, not as a hang; this also
+            // reports BlockHound's error when a responder blocks the event loop.
+            Exceptions.throwIfJvmFatal(e);
             spec = Reply.error(500, "ScriptedLlmServer: the Reply.from function failed: " + e).spec();
         }
         String model = request.model().isEmpty() ? models.get(0) : request.model();
