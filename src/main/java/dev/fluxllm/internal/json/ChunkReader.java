@@ -182,8 +182,10 @@ public final class ChunkReader {
                 case "content" -> d.content = readContent(p, t);
                 case "reasoning_content", "reasoning" -> {
                     String r = t == JsonToken.VALUE_STRING ? p.getString() : skipString(p);
-                    if (r != null) {
-                        d.reasoning = d.reasoning == null ? r : d.reasoning + r;
+                    // Servers moving from reasoning_content to reasoning (and proxies) may send the
+                    // same text under both names: take the first non-empty one, never both.
+                    if (r != null && (d.reasoning == null || d.reasoning.isEmpty())) {
+                        d.reasoning = r;
                     }
                 }
                 case "tool_calls" -> d.toolCalls = readToolCalls(p, t, mode);
