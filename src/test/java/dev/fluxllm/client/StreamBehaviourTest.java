@@ -39,6 +39,8 @@ import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.tcp.TcpServer;
 import reactor.test.StepVerifier;
 
 /**
@@ -404,6 +406,73 @@ class StreamBehaviourTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
         Eventually.await(() -> client.activeConnections() == 0, Duration.ofSeconds(1), "connection released");
         serverSeesClose(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void closeAfterEveryChoiceFinishedDeliversEveryChunkToASlowSubscriber() {
+        // The last read holds three events; the connection then closes without the final chunk
+        // of the chunked body while the subscriber has asked for one event only.
+        serve(write("data: " + chunk("a") + "\n\ndata: " + chunk("b") + "\n\ndata: " + FINISH + "\n\n"),
+                pause(50), cut());
+        client();
+        StepVerifier.create(client.stream(REQUEST).map(ChatChunk::text), 1)
+                .expectNext("a")
+                .thenAwait(Duration.ofMillis(300))
+                .thenRequest(1)
+                .expectNext("b")
+                .thenRequest(1)
+                .expectNext("")
+                .verifyComplete();
+    }
+
+    @Test
+    void resetAfterBufferedChunksDeliversThemBeforeTheError() {
+        serve(write("data: " + chunk("a") + "\n\ndata: " + chunk("b") + "\n\n"), pause(50), rst());
+        client();
+        StepVerifier.create(client.stream(REQUEST).map(ChatChunk::text), 1)
+                .expectNext("a")
+                .thenAwait(Duration.ofMillis(300))
+                .thenRequest(1)
+                .expectNext("b")
+                .expectError(ConnectionException.class)
+                .verify(VERIFY);
+    }
+
+    /** Serves one raw HTTP response whose body ends when the server closes the connection. */
+    private static DisposableServer closeDelimited(String body) {
+        String head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n";
+        return TcpServer.create().host("127.0.0.1").port(0)
+                .handle((in, out) -> in.receive().take(1)
+                        .then(out.sendString(Mono.just(head + body)).then()))
+                .bindNow();
+    }
+
+    @Test
+    void closeDelimitedBodyAfterEveryChoiceFinishedCompletes() {
+        DisposableServer raw = closeDelimited("data: " + chunk("a") + "\n\ndata: " + FINISH + "\n\n");
+        try {
+            client(b -> b.baseUrl("http://127.0.0.1:" + raw.port() + "/v1"));
+            StepVerifier.create(client.stream(REQUEST).as(ChatStreams::assemble))
+                    .assertNext(r -> assertThat(r.text()).isEqualTo("a"))
+                    .verifyComplete();
+        } finally {
+            raw.disposeNow(VERIFY);
+        }
+    }
+
+    @Test
+    void closeDelimitedBodyCutOffFails() {
+        DisposableServer raw = closeDelimited("data: " + chunk("a") + "\n\n");
+        try {
+            client(b -> b.baseUrl("http://127.0.0.1:" + raw.port() + "/v1"));
+            StepVerifier.create(client.stream(REQUEST).map(ChatChunk::text))
+                    .expectNext("a")
+                    .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(MalformedResponseException.class)
+                            .hasMessageContaining("cut off"))
+                    .verify(VERIFY);
+        } finally {
+            raw.disposeNow(VERIFY);
+        }
     }
 
     @Test
