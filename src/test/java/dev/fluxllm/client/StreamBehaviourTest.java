@@ -223,6 +223,35 @@ class StreamBehaviourTest {
     }
 
     @Test
+    void slowSubscriberIsNotAnIdleServer() {
+        // Everything arrives at once; the subscriber then takes longer than the idle timeout
+        // between requests. The server was not silent while anyone waited: no timeout.
+        serve(event(chunk("a")), event(chunk("b")), event(chunk("c")), event(FINISH), write("data: [DONE]\n\n"));
+        client(b -> b.streamIdleTimeout(Duration.ofMillis(200)));
+        StepVerifier.create(client.stream(REQUEST).map(ChatChunk::text), 1)
+                .expectNext("a")
+                .thenAwait(Duration.ofMillis(400))
+                .thenRequest(1)
+                .expectNext("b")
+                .thenAwait(Duration.ofMillis(400))
+                .thenRequest(2)
+                .expectNext("c", "")
+                .verifyComplete();
+    }
+
+    @Test
+    void idleTimeoutRunsOnlyWhileTheSubscriberWaits() {
+        serve(event(chunk("a")), hang());
+        client(b -> b.streamIdleTimeout(Duration.ofMillis(200)));
+        StepVerifier.create(client.stream(REQUEST).map(ChatChunk::text), 1)
+                .expectNext("a")
+                .thenAwait(Duration.ofMillis(400))
+                .thenRequest(1)
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(ApiTimeoutException.class))
+                .verify(VERIFY);
+    }
+
+    @Test
     void headersThenSilenceTimesOut() {
         serve(hang());
         client(b -> b.streamIdleTimeout(Duration.ofMillis(300)));
