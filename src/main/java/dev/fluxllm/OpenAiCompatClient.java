@@ -288,7 +288,8 @@ public final class OpenAiCompatClient implements AutoCloseable {
 
         /**
          * Sets the longest silence between data events of a stream, and from the headers to the
-         * first event (default 2 min). Keep-alive comments do not count as events.
+         * first event (default 2 min). Keep-alive comments do not count as events. It runs only
+         * while the subscriber waits for a chunk it requested: a slow subscriber is not a silent server.
          */
         public Builder streamIdleTimeout(Duration timeout) {
             this.streamIdleTimeout = positive("streamIdleTimeout", timeout);

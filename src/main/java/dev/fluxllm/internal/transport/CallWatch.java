@@ -5,12 +5,16 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
 
 /**
  * Enforces a call's two timeouts with one timer: the response timeout until the headers arrive,
  * then the idle timeout between data events. Moving a deadline is a volatile write; the timer is
  * re-armed only when it fires before the deadline, so a fast stream costs no timer per event.
+ *
+ * <p>The idle timeout runs only while the subscriber waits for an item it asked for: a slow
+ * subscriber that requests nothing for a while (and so reads nothing) is not a silent server.
  */
 final class CallWatch {
 
@@ -23,6 +27,8 @@ final class CallWatch {
     private volatile long deadline;
     private volatile boolean headersArrived;
     private volatile boolean expired;
+    /** Items the subscriber asked for and has not received; guarded by {@code this}. */
+    private long demand;
 
     CallWatch(Scheduler scheduler, Duration responseTimeout, Duration idleTimeout, String what) {
         this.scheduler = scheduler;
@@ -38,9 +44,31 @@ final class CallWatch {
         touch();
     }
 
-    /** Records a data event: the idle deadline starts again. */
-    void touch() {
-        deadline = plus(now(), idleNanos);
+    /**
+     * Records a data event: the idle deadline starts again while the subscriber waits for more,
+     * and is suspended while it has asked for nothing.
+     */
+    synchronized void touch() {
+        deadline = demand > 0 ? plus(now(), idleNanos) : Long.MAX_VALUE;
+    }
+
+    private synchronized void requested(long n) {
+        boolean waiting = demand > 0;
+        demand = Operators.addCap(demand, n);
+        if (!waiting && headersArrived) {
+            deadline = plus(now(), idleNanos);
+        }
+    }
+
+    private void delivered() {
+        synchronized (this) {
+            if (demand != Long.MAX_VALUE) {
+                demand--;
+            }
+        }
+        if (headersArrived) {
+            touch();
+        }
     }
 
     /** Guards a call: it ends with {@code ApiTimeoutException} when a deadline passes, and is cancelled. */
@@ -48,7 +76,10 @@ final class CallWatch {
         if (responseNanos == Long.MAX_VALUE && idleNanos == Long.MAX_VALUE) {
             return call;
         }
-        return call.takeUntilOther(expiry()).concatWith(Mono.defer(this::errorIfExpired));
+        return call.doOnNext(item -> delivered())
+                .doOnRequest(this::requested)
+                .takeUntilOther(expiry())
+                .concatWith(Mono.defer(this::errorIfExpired));
     }
 
     private Mono<Long> expiry() {

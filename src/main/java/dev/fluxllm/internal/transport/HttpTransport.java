@@ -149,6 +149,7 @@ public final class HttpTransport implements AutoCloseable {
     }
 
     private <T> Flux<T> decode(Connection conn, BodyDecoder<T> decoder, CallWatch watch) {
+        Throwable[] transportFailure = {null};
         return conn.inbound().receive()
                 .map(buf -> {
                     List<T> items = decoder.decode(buf);
@@ -158,25 +159,37 @@ public final class HttpTransport implements AutoCloseable {
                     return items;
                 })
                 .takeUntil(items -> decoder.isDone() || decoder.failure() != null)
-                .concatMapIterable(Function.identity(), 1)
-                .concatWith(Mono.defer(() -> {
-                    Throwable failure = decoder.failure();
-                    if (failure != null) {
-                        return Mono.error(failure);
-                    }
-                    if (!decoder.isDone()) {
-                        decoder.endOfBody(false);
-                    }
+                // A failure of the connection waits behind the items already decoded: an error
+                // signal would overtake them in concatMapIterable, and a close after every choice
+                // finished would then complete without the last chunks.
+                .onErrorResume(e -> {
+                    transportFailure[0] = e;
                     return Mono.empty();
-                }))
-                .onErrorResume(TransportErrors::isPrematureClose, e -> Mono.fromRunnable(() -> decoder.endOfBody(true)))
+                })
+                .concatMapIterable(Function.identity(), 1)
+                .concatWith(Mono.defer(() -> endOfBody(decoder, transportFailure[0])))
                 .doFinally(signal -> {
                     // A body read to its end returns the connection to the pool by itself; anything
                     // else (done early, cancelled, failed) must not leave it half-read in the pool.
-                    if (signal != SignalType.ON_COMPLETE || decoder.isDone()) {
+                    if (signal != SignalType.ON_COMPLETE || decoder.isDone() || transportFailure[0] != null) {
                         conn.dispose();
                     }
                 });
+    }
+
+    /** Ends a decoded body: the decoder's failure, the connection's, a cut-off, or completion. */
+    private static <T> Mono<T> endOfBody(BodyDecoder<T> decoder, Throwable transportFailure) {
+        Throwable failure = decoder.failure();
+        if (failure != null) {
+            return Mono.error(failure);
+        }
+        if (transportFailure != null && !TransportErrors.isPrematureClose(transportFailure)) {
+            return Mono.error(transportFailure);
+        }
+        if (!decoder.isDone()) {
+            decoder.endOfBody(transportFailure != null);
+        }
+        return Mono.empty();
     }
 
     private static Mono<byte[]> collect(Connection conn, int max, CallWatch watch) {
