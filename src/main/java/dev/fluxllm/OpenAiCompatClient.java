@@ -268,12 +268,13 @@ public final class OpenAiCompatClient implements AutoCloseable {
      * Posts JSON to any endpoint that answers with server-sent events and emits them raw (type,
      * data text, id), without interpreting them; {@code data: [DONE]} completes the Flux and is not
      * emitted. Retried only until the first event reached the subscriber; cancelling closes the
-     * connection. The body follows the rules of {@link #post}.
+     * connection. The body follows the rules of {@link #post} (null sends an empty body).
      */
     public Flux<ServerSentEvent> streamEvents(String path, Object body) {
         return Flux.defer(() -> {
             String p = checkPath(path);
-            return tracer.flux("events", p, null, endpoints.stream(p, jsonBody(body),
+            byte[] bytes = jsonBody(body);
+            return tracer.flux("events", p, null, endpoints.stream(p, bytes == null ? new byte[0] : bytes,
                     id -> new RawEventDecoder(endpoints.maxEventBytes(), id)), e -> true, e -> null);
         });
     }
