@@ -5,6 +5,7 @@ import dev.fluxllm.internal.sse.SseDecoder;
 import dev.fluxllm.internal.sse.SseListener;
 import dev.fluxllm.internal.transport.BodyDecoder;
 import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,7 +52,7 @@ abstract class EventStreamDecoder<T> implements BodyDecoder<T>, SseListener {
 
     @Override
     public boolean onEvent(String eventType, byte[] data, int offset, int length) {
-        String text = new String(data, offset, length, java.nio.charset.StandardCharsets.UTF_8);
+        String text = new String(data, offset, length, StandardCharsets.UTF_8);
         if (text.strip().equals("[DONE]")) {
             done = true;
             return false;

@@ -11,6 +11,8 @@ import dev.fluxllm.internal.error.ExceptionFactory;
  */
 public final class RawEventDecoder extends EventStreamDecoder<ServerSentEvent> {
 
+    private boolean cleanEnd = true;
+
     public RawEventDecoder(int maxEventBytes, String requestId) {
         super(maxEventBytes, requestId);
     }
@@ -19,8 +21,6 @@ public final class RawEventDecoder extends EventStreamDecoder<ServerSentEvent> {
     protected ServerSentEvent map(String eventType, String data, String lastEventId) {
         return new ServerSentEvent(eventType == null ? "message" : eventType, data, lastEventId);
     }
-
-    private boolean cleanEnd = true;
 
     @Override
     public void endOfBody(boolean prematureClose) {
