@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.ContextView;
 import reactor.util.retry.Retry;
 
 /**
@@ -24,6 +25,14 @@ public final class RetrySupport {
     }
 
     private RetrySupport() {
+    }
+
+    /**
+     * Returns the listener a caller put in the subscriber's Reactor {@code Context} under
+     * {@code RetryListener.class}, null when none.
+     */
+    public static RetryListener listenerFrom(ContextView context) {
+        return context.getOrDefault(RetryListener.class, null);
     }
 
     /**

@@ -41,9 +41,21 @@ public final class HttpTransport implements AutoCloseable {
     private final PoolStats poolStats = new PoolStats();
     private final HttpClient jsonClient;
     private final HttpClient sseClient;
+    private final String query;
 
     public HttpTransport(TransportConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * Creates a transport that appends a query string to every request URI.
+     *
+     * @param query an encoded query without the leading {@code ?} (e.g. {@code api-version=2024-10-21}),
+     *              null or empty for none
+     */
+    public HttpTransport(TransportConfig config, String query) {
         this.config = config;
+        this.query = query == null || query.isEmpty() ? "" : "?" + query;
         this.pool = ConnectionProvider.builder(config.poolName())
                 .maxConnections(config.maxConnections())
                 .pendingAcquireMaxCount(config.pendingAcquireMaxCount())
@@ -97,14 +109,17 @@ public final class HttpTransport implements AutoCloseable {
      */
     public Mono<HttpReply> exchange(HttpMethod method, String path, byte[] body) {
         String what = method + " " + config.baseUrl() + path;
-        return Mono.defer(() -> {
+        return Mono.deferContextual(ctx -> {
+            CallObserver observer = CallObserver.from(ctx);
+            observer.attemptStarted();
             CallWatch watch = new CallWatch(Schedulers.parallel(), config.responseTimeout(), config.idleTimeout(), what);
             long start = System.nanoTime();
             HttpClient.ResponseReceiver<?> receiver = body == null
-                    ? jsonClient.request(method).uri(config.baseUrl() + path)
-                    : jsonClient.request(method).uri(config.baseUrl() + path).send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
+                    ? jsonClient.request(method).uri(uri(path))
+                    : jsonClient.request(method).uri(uri(path)).send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
             Flux<HttpReply> call = receiver.responseConnection((resp, conn) -> {
                 watch.headersArrived();
+                observer.responseHeaders(resp.status().code(), resp.responseHeaders());
                 int max = resp.status().code() / 100 == 2 ? config.maxResponseBytes() : MAX_ERROR_BODY;
                 return collect(conn, max, watch)
                         .map(bytes -> new HttpReply(resp.status().code(), resp.status().reasonPhrase(),
@@ -128,12 +143,15 @@ public final class HttpTransport implements AutoCloseable {
     public <T> Flux<T> stream(String path, byte[] body, Function<String, ? extends BodyDecoder<T>> decoders,
                               Function<HttpReply, Throwable> nonStreamReply) {
         String what = "POST " + config.baseUrl() + path;
-        return Flux.defer(() -> {
+        return Flux.deferContextual(ctx -> {
+            CallObserver observer = CallObserver.from(ctx);
+            observer.attemptStarted();
             CallWatch watch = new CallWatch(Schedulers.parallel(), config.responseTimeout(), config.idleTimeout(), what);
-            Flux<T> call = sseClient.post().uri(config.baseUrl() + path)
+            Flux<T> call = sseClient.post().uri(uri(path))
                     .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
                     .responseConnection((resp, conn) -> {
                         watch.headersArrived();
+                        observer.responseHeaders(resp.status().code(), resp.responseHeaders());
                         if (log.isDebugEnabled()) {
                             log.debug("{} -> {} (stream)", what, resp.status().code());
                         }
@@ -146,6 +164,10 @@ public final class HttpTransport implements AutoCloseable {
                     });
             return watch.guard(call).onErrorMap(t -> TransportErrors.map(t, what));
         });
+    }
+
+    private String uri(String path) {
+        return config.baseUrl() + path + query;
     }
 
     private <T> Flux<T> decode(Connection conn, BodyDecoder<T> decoder, CallWatch watch) {
