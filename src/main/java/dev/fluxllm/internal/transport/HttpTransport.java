@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +43,8 @@ public final class HttpTransport implements AutoCloseable {
     private final HttpClient jsonClient;
     private final HttpClient sseClient;
     private final String query;
+    /** The base URL's path prefix (e.g. {@code /v1}); host and port are set on the client once. */
+    private final String pathPrefix;
 
     public HttpTransport(TransportConfig config) {
         this(config, null);
@@ -56,6 +59,9 @@ public final class HttpTransport implements AutoCloseable {
     public HttpTransport(TransportConfig config, String query) {
         this.config = config;
         this.query = query == null || query.isEmpty() ? "" : "?" + query;
+        URI base = URI.create(config.baseUrl());
+        boolean https = "https".equalsIgnoreCase(base.getScheme());
+        this.pathPrefix = base.getRawPath() == null ? "" : base.getRawPath();
         this.pool = ConnectionProvider.builder(config.poolName())
                 .maxConnections(config.maxConnections())
                 .pendingAcquireMaxCount(config.pendingAcquireMaxCount())
@@ -63,7 +69,12 @@ public final class HttpTransport implements AutoCloseable {
                 .maxIdleTime(Duration.ofSeconds(30))
                 .metrics(true, () -> poolStats)
                 .build();
-        HttpClient base = HttpClient.create(pool)
+        // Host and port are given apart rather than in each request URI: parsed once, and Reactor
+        // Netty's URI parsing misreads one-digit ports ("127.0.0.1:9" as a host name).
+        HttpClient client = HttpClient.create(pool)
+                .host(base.getHost().startsWith("[") ? base.getHost().substring(1, base.getHost().length() - 1)
+                        : base.getHost())
+                .port(base.getPort() >= 0 ? base.getPort() : https ? 443 : 80)
                 .disableRetry(true)
                 .followRedirect(false)
                 .compress(config.compress())
@@ -73,11 +84,11 @@ public final class HttpTransport implements AutoCloseable {
                     config.headers().forEach(h::set);
                     h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
                 });
-        if (config.baseUrl().regionMatches(true, 0, "https:", 0, 6)) {
-            base = secure(base, config.tls());
+        if (https) {
+            client = secure(client, config.tls());
         }
-        this.jsonClient = base.headers(h -> h.set(HttpHeaderNames.ACCEPT, "application/json"));
-        this.sseClient = base.headers(h -> h.set(HttpHeaderNames.ACCEPT, "text/event-stream"));
+        this.jsonClient = client.headers(h -> h.set(HttpHeaderNames.ACCEPT, "application/json"));
+        this.sseClient = client.headers(h -> h.set(HttpHeaderNames.ACCEPT, "text/event-stream"));
     }
 
     private static HttpClient secure(HttpClient client, TlsSettings tls) {
@@ -167,7 +178,7 @@ public final class HttpTransport implements AutoCloseable {
     }
 
     private String uri(String path) {
-        return config.baseUrl() + path + query;
+        return pathPrefix + path + query;
     }
 
     private <T> Flux<T> decode(Connection conn, BodyDecoder<T> decoder, CallWatch watch) {

@@ -38,7 +38,7 @@ class ResponseAssemblerTest {
 
     private static ChatChunk wire(String json) {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        return ChunkReader.read(bytes, 0, bytes.length).chunk();
+        return ChunkReader.forStream().read(bytes, 0, bytes.length);
     }
 
     private static ChatResponse assemble(ChatChunk... chunks) {
