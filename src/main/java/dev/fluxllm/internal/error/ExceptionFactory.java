@@ -48,7 +48,7 @@ public final class ExceptionFactory {
     public static OpenAiCompatException fromStatus(int status, String reason, byte[] body, Meta meta) {
         WireError error = ErrorBodyReader.read(body);
         String snippet = snippet(body);
-        String text = error != null ? error.message() : readable(snippet);
+        String text = error != null ? cap(error.message()) : readable(snippet);
         boolean retryable = isRetryableStatus(status);
         if ("true".equalsIgnoreCase(meta.shouldRetry())) {
             retryable = true;
@@ -70,7 +70,7 @@ public final class ExceptionFactory {
         boolean retryable = embedded == 429 || embedded >= 500;
         ErrorDetails details = new ErrorDetails(embedded, error.type(), error.code(), error.param(), requestId,
                 null, null, retryable, 1);
-        return new StreamErrorException("Server error in stream: " + error.message() + suffix(details),
+        return new StreamErrorException("Server error in stream: " + cap(error.message()) + suffix(details),
                 details, null);
     }
 

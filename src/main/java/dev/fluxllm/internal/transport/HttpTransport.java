@@ -41,9 +41,11 @@ public final class HttpTransport implements AutoCloseable {
     private final PoolStats poolStats = new PoolStats();
     private final HttpClient jsonClient;
     private final HttpClient sseClient;
+    private final Secrets secrets;
 
     public HttpTransport(TransportConfig config) {
         this.config = config;
+        this.secrets = Secrets.fromHeaders(config.headers());
         this.pool = ConnectionProvider.builder(config.poolName())
                 .maxConnections(config.maxConnections())
                 .pendingAcquireMaxCount(config.pendingAcquireMaxCount())
@@ -105,10 +107,10 @@ public final class HttpTransport implements AutoCloseable {
                     : jsonClient.request(method).uri(config.baseUrl() + path).send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
             Flux<HttpReply> call = receiver.responseConnection((resp, conn) -> {
                 watch.headersArrived();
-                int max = resp.status().code() / 100 == 2 ? config.maxResponseBytes() : MAX_ERROR_BODY;
-                return collect(conn, max, watch)
+                boolean success = resp.status().code() / 100 == 2;
+                return collect(conn, success ? config.maxResponseBytes() : MAX_ERROR_BODY, !success, watch)
                         .map(bytes -> new HttpReply(resp.status().code(), resp.status().reasonPhrase(),
-                                resp.responseHeaders(), bytes))
+                                resp.responseHeaders(), success ? bytes : secrets.redact(bytes)))
                         .doOnNext(r -> {
                             if (log.isDebugEnabled()) {
                                 log.debug("{} -> {} in {} ms", what, r.status(), (System.nanoTime() - start) / 1_000_000);
@@ -138,9 +140,10 @@ public final class HttpTransport implements AutoCloseable {
                             log.debug("{} -> {} (stream)", what, resp.status().code());
                         }
                         if (resp.status().code() / 100 != 2 || !isEventStream(resp.responseHeaders())) {
-                            return collect(conn, MAX_ERROR_BODY, watch).flatMapMany(bytes -> Flux.<T>error(
+                            return collect(conn, MAX_ERROR_BODY, true, watch).flatMapMany(bytes -> Flux.<T>error(
                                     nonStreamReply.apply(new HttpReply(resp.status().code(),
-                                            resp.status().reasonPhrase(), resp.responseHeaders(), bytes))));
+                                            resp.status().reasonPhrase(), resp.responseHeaders(),
+                                            secrets.redact(bytes)))));
                         }
                         return decode(conn, decoders.apply(resp.responseHeaders().get("x-request-id")), watch);
                     });
@@ -179,9 +182,9 @@ public final class HttpTransport implements AutoCloseable {
                 });
     }
 
-    private static Mono<byte[]> collect(Connection conn, int max, CallWatch watch) {
+    private static Mono<byte[]> collect(Connection conn, int max, boolean truncate, CallWatch watch) {
         return conn.inbound().receive()
-                .reduce(new BodyCollector(max), (c, buf) -> {
+                .reduce(new BodyCollector(max, truncate), (c, buf) -> {
                     watch.touch();
                     return c.add(buf);
                 })
