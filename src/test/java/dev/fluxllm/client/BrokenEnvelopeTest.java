@@ -16,6 +16,7 @@ import dev.fluxllm.OpenAiCompatException;
 import dev.fluxllm.RetryPolicy;
 import dev.fluxllm.StreamErrorException;
 import dev.fluxllm.support.Eventually;
+import dev.fluxllm.support.WarmUp;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,6 +40,7 @@ class BrokenEnvelopeTest {
     static void start() {
         wm = new WireMockServer(options().dynamicPort());
         wm.start();
+        WarmUp.against(wm);
     }
 
     @AfterAll
@@ -161,6 +163,14 @@ class BrokenEnvelopeTest {
                     assertThat(r.finishReason()).isEqualTo("stop");
                 })
                 .verifyComplete();
+    }
+
+    @Test
+    void byteOrderMarkBeforeValidJsonSucceeds() {
+        StepVerifier.create(generate("\uFEFF{\"choices\":[{\"index\":0,\"message\":{\"content\":\"ok\"}}]}"))
+                .assertNext(r -> assertThat(r.text()).isEqualTo("ok"))
+                .expectComplete()
+                .verify(Duration.ofSeconds(5));
     }
 
     @Test

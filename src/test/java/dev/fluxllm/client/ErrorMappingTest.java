@@ -20,6 +20,7 @@ import dev.fluxllm.RateLimitException;
 import dev.fluxllm.RetryPolicy;
 import dev.fluxllm.ServerException;
 import dev.fluxllm.support.Eventually;
+import dev.fluxllm.support.WarmUp;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -48,6 +49,7 @@ class ErrorMappingTest {
     static void start() {
         wm = new WireMockServer(options().dynamicPort());
         wm.start();
+        WarmUp.against(wm);
     }
 
     @AfterAll

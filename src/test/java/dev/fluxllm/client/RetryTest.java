@@ -27,6 +27,7 @@ import dev.fluxllm.RateLimitException;
 import dev.fluxllm.RetryPolicy;
 import dev.fluxllm.ServerException;
 import dev.fluxllm.support.Eventually;
+import dev.fluxllm.support.WarmUp;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -82,13 +83,7 @@ class RetryTest {
             }
         }));
         wm.start();
-        // The first exchange in a JVM loads and instruments much of Netty: seconds on a busy machine,
-        // which would eat the short response timeouts of the timeout tests.
-        wm.stubFor(get("/v1/models").willReturn(aResponse().withStatus(200).withBody("{\"data\":[]}")));
-        try (OpenAiCompatClient warmUp = OpenAiCompatClient.builder().baseUrl(wm.baseUrl() + "/v1").build()) {
-            warmUp.models().block(Duration.ofSeconds(30));
-        }
-        wm.resetAll();
+        WarmUp.against(wm);
         RECEIVED.set(0);
     }
 

@@ -22,7 +22,8 @@ public final class ErrorBodyReader {
         }
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(new String(body, StandardCharsets.UTF_8).strip());
+            String text = new String(body, StandardCharsets.UTF_8).strip();
+            root = Json.MAPPER.readTree(text.startsWith("\uFEFF") ? text.substring(1) : text);
         } catch (JacksonException e) {
             return null;
         }
