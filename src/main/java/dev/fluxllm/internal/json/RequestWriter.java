@@ -176,9 +176,8 @@ public final class RequestWriter {
             g.writeEndArray();
         }
         if (extra.containsKey("tool_choice")) {
-            return;
-        }
-        if (r.toolChoice() != null) {
+            // The extra wins and is written with the others.
+        } else if (r.toolChoice() != null) {
             g.writeStringProperty("tool_choice", r.toolChoice());
         } else if (r.toolChoiceFunction() != null) {
             g.writeName("tool_choice");
