@@ -268,6 +268,27 @@ class ErrorMappingTest {
     }
 
     @Test
+    void proxyHtmlWithTitleAfterLongHeadStillShowsTitle() {
+        String page = "<!DOCTYPE html>\n<!--[if lt IE 7]> <html class=\"no-js ie6 oldie\" lang=\"en-US\"> <![endif]-->\n"
+                + "<html><head><meta charset=\"UTF-8\" />" + "<meta name=\"robots\" content=\"noindex\" />\n".repeat(40)
+                + "<script>window.cf = {" + "a:1,".repeat(500) + "};</script>"
+                + "<title>example.com | 502: Bad gateway</title></head><body>...</body></html>";
+        OpenAiCompatException e = generateFails(aResponse().withStatus(502).withBody(page));
+        assertThat(e.getMessage()).contains("example.com | 502: Bad gateway").doesNotContain("<meta")
+                .doesNotContain("window.cf");
+        assertThat(e.details().body().length()).isLessThanOrEqualTo(510);
+    }
+
+    @Test
+    void htmlPageWithoutTitleDropsScriptsAndStyles() {
+        OpenAiCompatException e = generateFails(aResponse().withStatus(503).withBody(
+                "<html><head><style>h1 { color: red; }</style><script>var x = 1;</script></head>"
+                        + "<body><!-- comment --><h1>Maintenance</h1><p>Back soon</p></body></html>"));
+        assertThat(e.getMessage()).contains("Maintenance Back soon").doesNotContain("color").doesNotContain("var x")
+                .doesNotContain("comment");
+    }
+
+    @Test
     void htmlPageWithoutTitleIsSqueezedToText() {
         OpenAiCompatException e = generateFails(aResponse().withStatus(503)
                 .withBody("<html><body>\n\n<h1>Service   Unavailable</h1>\n</body></html>"));
