@@ -106,7 +106,9 @@ public final class ChatApi {
             throw statusError(reply);
         }
         byte[] body = reply.body();
-        int start = 0;
+        // A UTF-8 byte order mark and blank lines (DeepSeek) may precede the JSON.
+        int start = body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB
+                && (body[2] & 0xFF) == 0xBF ? 3 : 0;
         while (start < body.length && Character.isWhitespace(body[start])) {
             start++;
         }

@@ -28,6 +28,10 @@ public final class ExceptionFactory {
     /** Longest piece of a body kept in a message or in {@link ErrorDetails#body()}. */
     public static final int SNIPPET_CHARS = 500;
 
+    /** How much of a non-JSON error body is searched for an HTML title. */
+    private static final int HTML_WINDOW = 16 * 1024;
+    private static final Pattern HTML_NOISE = Pattern.compile("<(script|style)[^>]*>.*?</\\1>|<!--.*?-->",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern HTML_TITLE = Pattern.compile("<title[^>]*>(.*?)</title>",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
@@ -48,7 +52,7 @@ public final class ExceptionFactory {
     public static OpenAiCompatException fromStatus(int status, String reason, byte[] body, Meta meta) {
         WireError error = ErrorBodyReader.read(body);
         String snippet = snippet(body);
-        String text = error != null ? error.message() : readable(snippet);
+        String text = error != null ? cap(error.message()) : readable(body);
         boolean retryable = isRetryableStatus(status);
         if ("true".equalsIgnoreCase(meta.shouldRetry())) {
             retryable = true;
@@ -70,7 +74,7 @@ public final class ExceptionFactory {
         boolean retryable = embedded == 429 || embedded >= 500;
         ErrorDetails details = new ErrorDetails(embedded, error.type(), error.code(), error.param(), requestId,
                 null, null, retryable, 1);
-        return new StreamErrorException("Server error in stream: " + error.message() + suffix(details),
+        return new StreamErrorException("Server error in stream: " + cap(error.message()) + suffix(details),
                 details, null);
     }
 
@@ -183,19 +187,24 @@ public final class ExceptionFactory {
         return text.length() <= SNIPPET_CHARS ? text : text.substring(0, SNIPPET_CHARS) + "...";
     }
 
-    /** Turns a non-JSON body into one readable line: an HTML page's title, else the text squeezed. */
-    private static String readable(String snippet) {
-        if (snippet == null) {
+    /**
+     * Turns a non-JSON body into one readable line: an HTML page's title, else its text without
+     * tags, scripts and styles, squeezed and capped. Looks further than the snippet: proxies' error
+     * pages put kilobytes of markup before the title.
+     */
+    private static String readable(byte[] body) {
+        if (body == null || body.length == 0) {
             return "";
         }
-        String lower = snippet.toLowerCase(Locale.ROOT);
+        String text = new String(body, 0, Math.min(body.length, HTML_WINDOW), StandardCharsets.UTF_8);
+        String lower = text.toLowerCase(Locale.ROOT);
         if (lower.contains("<html") || lower.contains("<!doctype")) {
-            Matcher m = HTML_TITLE.matcher(snippet);
-            if (m.find()) {
-                return m.group(1).trim() + " (HTML page)";
+            Matcher m = HTML_TITLE.matcher(text);
+            if (m.find() && !m.group(1).isBlank()) {
+                return cap(m.group(1).replaceAll("\\s+", " ").trim()) + " (HTML page)";
             }
-            return snippet.replaceAll("<[^>]*>", " ").replaceAll("\\s+", " ").trim();
+            text = HTML_NOISE.matcher(text).replaceAll(" ").replaceAll("<[^>]*>", " ");
         }
-        return snippet.replaceAll("\\s+", " ").trim();
+        return cap(text.replaceAll("\\s+", " ").trim());
     }
 }

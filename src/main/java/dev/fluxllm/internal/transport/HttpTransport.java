@@ -45,6 +45,7 @@ public final class HttpTransport implements AutoCloseable {
     private final String query;
     /** The base URL's path prefix (e.g. {@code /v1}); host and port are set on the client once. */
     private final String pathPrefix;
+    private final Secrets secrets;
 
     public HttpTransport(TransportConfig config) {
         this(config, null);
@@ -62,6 +63,7 @@ public final class HttpTransport implements AutoCloseable {
         URI base = URI.create(config.baseUrl());
         boolean https = "https".equalsIgnoreCase(base.getScheme());
         this.pathPrefix = base.getRawPath() == null ? "" : base.getRawPath();
+        this.secrets = Secrets.fromHeaders(config.headers());
         this.pool = ConnectionProvider.builder(config.poolName())
                 .maxConnections(config.maxConnections())
                 .pendingAcquireMaxCount(config.pendingAcquireMaxCount())
@@ -131,10 +133,10 @@ public final class HttpTransport implements AutoCloseable {
             Flux<HttpReply> call = receiver.responseConnection((resp, conn) -> {
                 watch.headersArrived();
                 observer.responseHeaders(resp.status().code(), resp.responseHeaders());
-                int max = resp.status().code() / 100 == 2 ? config.maxResponseBytes() : MAX_ERROR_BODY;
-                return collect(conn, max, watch)
+                boolean success = resp.status().code() / 100 == 2;
+                return collect(conn, success ? config.maxResponseBytes() : MAX_ERROR_BODY, !success, watch)
                         .map(bytes -> new HttpReply(resp.status().code(), resp.status().reasonPhrase(),
-                                resp.responseHeaders(), bytes))
+                                resp.responseHeaders(), success ? bytes : secrets.redact(bytes)))
                         .doOnNext(r -> {
                             if (log.isDebugEnabled()) {
                                 log.debug("{} -> {} in {} ms", what, r.status(), (System.nanoTime() - start) / 1_000_000);
@@ -167,9 +169,10 @@ public final class HttpTransport implements AutoCloseable {
                             log.debug("{} -> {} (stream)", what, resp.status().code());
                         }
                         if (resp.status().code() / 100 != 2 || !isEventStream(resp.responseHeaders())) {
-                            return collect(conn, MAX_ERROR_BODY, watch).flatMapMany(bytes -> Flux.<T>error(
+                            return collect(conn, MAX_ERROR_BODY, true, watch).flatMapMany(bytes -> Flux.<T>error(
                                     nonStreamReply.apply(new HttpReply(resp.status().code(),
-                                            resp.status().reasonPhrase(), resp.responseHeaders(), bytes))));
+                                            resp.status().reasonPhrase(), resp.responseHeaders(),
+                                            secrets.redact(bytes)))));
                         }
                         return decode(conn, decoders.apply(resp.responseHeaders().get("x-request-id")), watch);
                     });
@@ -225,9 +228,9 @@ public final class HttpTransport implements AutoCloseable {
         return Mono.empty();
     }
 
-    private static Mono<byte[]> collect(Connection conn, int max, CallWatch watch) {
+    private static Mono<byte[]> collect(Connection conn, int max, boolean truncate, CallWatch watch) {
         return conn.inbound().receive()
-                .reduce(new BodyCollector(max), (c, buf) -> {
+                .reduce(new BodyCollector(max, truncate), (c, buf) -> {
                     watch.touch();
                     return c.add(buf);
                 })
