@@ -41,11 +41,15 @@ public final class ChatApi {
 
     /** Sends a non-streaming completion request; retried as the policy allows. */
     public Mono<ChatResponse> generate(ChatRequest request, String model) {
-        return Mono.defer(() -> {
+        return Mono.deferContextual(context -> {
             byte[] body = RequestWriter.write(request, model, false);
-            return transport.exchange(HttpMethod.POST, "/chat/completions", body)
-                    .map(ChatApi::toResponse)
-                    .retryWhen(RetrySupport.spec(retryPolicy, () -> false, null));
+            CallObserver observer = context.getOrDefault(CallObserver.CONTEXT_KEY, null);
+            Mono<HttpReply> reply = transport.exchange(HttpMethod.POST, "/chat/completions", body);
+            if (observer != null) {
+                reply = reply.doOnNext(r -> observer.onReply(r.status(), r.headers()::get));
+            }
+            return reply.map(ChatApi::toResponse)
+                    .retryWhen(RetrySupport.spec(retryPolicy, () -> false, observer == null ? null : observer::onRetry));
         });
     }
 
