@@ -102,6 +102,9 @@ public final class BatchCoordinator {
         return Flux.create(s -> {
             this.sink = s;
             this.upstream = new Upstream();
+            events.add(() -> startedAt = now());
+            // Subscribed before any demand arrives, so the first pull reaches a live subscription.
+            requests.subscribe(upstream);
             s.onCancel(() -> {
                 cancelled = true;
                 drain();
@@ -110,8 +113,6 @@ public final class BatchCoordinator {
                 demand.getAndUpdate(d -> Operators.addCap(d, n));
                 drain();
             });
-            events.add(() -> startedAt = now());
-            requests.subscribe(upstream);
             drain();
         });
     }
@@ -173,7 +174,7 @@ public final class BatchCoordinator {
                     wakeAt = Math.min(wakeAt, resend.notBefore);
                 }
                 if (staged == null) {
-                    if (!upstreamDone && !upstreamRequested && taken - emitted < options.maxBuffered()) {
+                    if (upstream.subscribed && !upstreamDone && !upstreamRequested && taken - emitted < options.maxBuffered()) {
                         long at = allowedAt(now, 0);
                         if (at > now) {
                             wakeAt = Math.min(wakeAt, at);
@@ -443,9 +444,13 @@ public final class BatchCoordinator {
     }
 
     private final class Upstream extends BaseSubscriber<ChatRequest> {
+        volatile boolean subscribed;
+
         @Override
         protected void hookOnSubscribe(Subscription subscription) {
             // Nothing is requested until a slot is free.
+            subscribed = true;
+            drain();
         }
 
         @Override
