@@ -129,12 +129,12 @@ final class ReplyWriter {
                             StandardCharsets.UTF_8).then();
             case CUT_OFF -> {
                 byte[] all = json.getBytes(StandardCharsets.UTF_8);
-                byte[] half = new byte[all.length / 2];
-                System.arraycopy(all, 0, half, 0, half.length);
-                // A Flux (not a Mono) so that Reactor Netty keeps the declared, longer length.
+                // Two pieces, not one: Reactor Netty sends a single item as a full message and
+                // would make the declared length match the truncated body.
+                List<byte[]> half = Texts.bytePieces(json.substring(0, json.length() / 2), Math.max(1, json.length() / 4));
                 yield withHeaders(spec, 200, "application/json")
                         .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(all.length))
-                        .sendByteArray(Flux.just(half)).then().then(closeAbruptly());
+                        .sendByteArray(Flux.fromIterable(half)).then().then(closeAbruptly());
             }
             case STALL -> withHeaders(spec, 200, "application/json")
                     .sendHeaders()

@@ -1,28 +1,22 @@
 package dev.fluxllm.testkit;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
-import reactor.netty.http.server.HttpServerRequest;
-import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.resources.LoopResources;
 
 /**
@@ -56,27 +50,19 @@ public final class ScriptedLlmServer implements AutoCloseable {
     /** Longest wait for binding and for shutting down. */
     static final Duration LIFECYCLE_TIMEOUT = Duration.ofSeconds(5);
 
-    private static final String CHAT_PATH = "/v1/chat/completions";
-    private static final String MODELS_PATH = "/v1/models";
-
-    private final List<String> models;
-    private final long createdAt = System.currentTimeMillis() / 1000;
     private final LoopResources loops;
     private final DisposableServer server;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Open client connections; shutting the event loop down does not reliably close them. */
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
 
     private final Queue<Reply> script = new ConcurrentLinkedQueue<>();
     private volatile Reply fallback = Reply.echo();
-    private final AtomicLong sequence = new AtomicLong();
-
-    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
-    private final CountSignal received = new CountSignal();
-    private final AtomicInteger activeStreams = new AtomicInteger();
-    private final CountSignal completedStreams = new CountSignal();
-    private final CountSignal cancelledStreams = new CountSignal();
+    private final RequestLog log = new RequestLog();
+    private final StreamStats stats = new StreamStats();
 
     private ScriptedLlmServer(Builder builder) {
-        this.models = builder.models;
+        RequestRouter router = new RequestRouter(builder.models, this::nextReply, log, stats);
         // Own loop, one daemon thread: closing it must not touch the global resources client tests use,
         // and a sample's JVM must be able to exit without close().
         this.loops = LoopResources.create("scripted-llm", 1, true);
@@ -85,7 +71,8 @@ public final class ScriptedLlmServer implements AutoCloseable {
                     .host("127.0.0.1")
                     .port(builder.port)
                     .runOn(loops)
-                    .handle(this::handle)
+                    .doOnConnection(this::track)
+                    .handle(router::handle)
                     .bindNow(LIFECYCLE_TIMEOUT);
         } catch (RuntimeException e) {
             loops.disposeLater(Duration.ZERO, LIFECYCLE_TIMEOUT).block(LIFECYCLE_TIMEOUT);
@@ -127,6 +114,11 @@ public final class ScriptedLlmServer implements AutoCloseable {
         return this;
     }
 
+    private Reply nextReply() {
+        Reply scripted = script.poll();
+        return scripted != null ? scripted : fallback;
+    }
+
     /** Returns how many enqueued replies no request has taken yet. */
     public int pendingReplies() {
         return script.size();
@@ -136,7 +128,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
 
     /** Returns every request received so far, to any path, in arrival order; a snapshot. */
     public List<RecordedRequest> requests() {
-        return List.copyOf(requests);
+        return log.snapshot();
     }
 
     /**
@@ -154,7 +146,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
 
     /** Returns how many requests arrived so far, to any path. */
     public int requestCount() {
-        return requests.size();
+        return log.count();
     }
 
     /**
@@ -165,14 +157,14 @@ public final class ScriptedLlmServer implements AutoCloseable {
      * @throws AssertionError when they did not arrive within {@code timeout}
      */
     public List<RecordedRequest> awaitRequests(int count, Duration timeout) {
-        await(received.reaches(count), timeout,
+        await(log.reaches(count), timeout,
                 () -> "expected " + count + " requests within " + timeout + ", got " + requestCount());
         return requests();
     }
 
     /** Returns a Mono that emits all requests once at least {@code count} arrived; cold. */
     public Mono<List<RecordedRequest>> whenRequests(int count) {
-        return received.reaches(count).map(n -> requests());
+        return log.reaches(count);
     }
 
     // ---- streams -----------------------------------------------------------------------------
@@ -182,12 +174,12 @@ public final class ScriptedLlmServer implements AutoCloseable {
      * writing right now. 0 after a test means nothing is left open.
      */
     public int activeStreams() {
-        return activeStreams.get();
+        return stats.active();
     }
 
     /** Returns how many chat-completion responses the server wrote to the end (cut-off replies included). */
     public long completedStreams() {
-        return completedStreams.get();
+        return stats.completed();
     }
 
     /**
@@ -195,7 +187,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
      * because the client cancelled or disconnected.
      */
     public long cancelledStreams() {
-        return cancelledStreams.get();
+        return stats.cancelled();
     }
 
     /**
@@ -205,13 +197,13 @@ public final class ScriptedLlmServer implements AutoCloseable {
      * @throws AssertionError when that did not happen within {@code timeout}
      */
     public void awaitCancelledStreams(int count, Duration timeout) {
-        await(cancelledStreams.reaches(count), timeout,
+        await(stats.cancelledReaches(count), timeout,
                 () -> "expected " + count + " cancelled streams within " + timeout + ", got " + cancelledStreams());
     }
 
     /** Returns a Mono that completes once at least {@code count} responses were cancelled by their clients; cold. */
     public Mono<Void> whenCancelledStreams(int count) {
-        return cancelledStreams.reaches(count).then();
+        return stats.cancelledReaches(count).then();
     }
 
     // ---- lifecycle ---------------------------------------------------------------------------
@@ -227,6 +219,11 @@ public final class ScriptedLlmServer implements AutoCloseable {
         }
         try {
             server.disposeNow(LIFECYCLE_TIMEOUT);
+            // Closed explicitly so that a client waiting on a hung reply sees the close at once.
+            Mono.when(connections.stream().map(c -> {
+                c.dispose();
+                return c.onDispose();
+            }).toList()).block(LIFECYCLE_TIMEOUT);
         } finally {
             // Quiet period zero: nothing is expected to arrive any more, so do not linger.
             loops.disposeLater(Duration.ZERO, LIFECYCLE_TIMEOUT).block(LIFECYCLE_TIMEOUT);
@@ -240,72 +237,9 @@ public final class ScriptedLlmServer implements AutoCloseable {
                 + pendingReplies() + ", activeStreams=" + activeStreams() + "}";
     }
 
-    // ---- request handling --------------------------------------------------------------------
-
-    private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
-        return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
-                .flatMap(body -> {
-                    RecordedRequest recorded = new RecordedRequest(request.method().name(), request.uri(),
-                            headersOf(request), body);
-                    requests.add(recorded);
-                    received.increment();
-                    long number = sequence.incrementAndGet();
-                    response.header("x-request-id", "req_" + number);
-                    return route(recorded, response, number);
-                });
-    }
-
-    private Mono<Void> route(RecordedRequest request, HttpServerResponse response, long number) {
-        String path = request.path();
-        if (path.equals(CHAT_PATH)) {
-            return request.method().equals("POST") ? chat(request, response, number) : notAllowed(request, response);
-        }
-        if (path.equals(MODELS_PATH)) {
-            return request.method().equals("GET")
-                    ? json(response, 200, WireJson.modelsBody(models, createdAt))
-                    : notAllowed(request, response);
-        }
-        return json(response, 404, WireJson.errorBody("Invalid URL (" + request.method() + " " + path + ")",
-                "invalid_request_error", null));
-    }
-
-    private Mono<Void> chat(RecordedRequest request, HttpServerResponse response, long number) {
-        Reply reply = script.poll();
-        ReplySpec spec;
-        try {
-            spec = (reply != null ? reply : fallback).resolve(request);
-        } catch (RuntimeException e) {
-            // Make a broken responder visible in the test that caused it, not as a hang.
-            spec = Reply.error(500, "ScriptedLlmServer: the Reply.from function failed: " + e).spec();
-        }
-        String model = request.model().isEmpty() ? models.get(0) : request.model();
-        String completionId = "chatcmpl-scripted-" + number;
-        ReplyWriter writer = new ReplyWriter(response);
-        return writer.writeUntilClosed(spec, request, completionId, model)
-                .doOnSubscribe(s -> activeStreams.incrementAndGet())
-                .doFinally(signal -> {
-                    activeStreams.decrementAndGet();
-                    // Anything short of the whole script (cancel, failed write, close) means the client went away.
-                    (writer.finished() ? completedStreams : cancelledStreams).increment();
-                });
-    }
-
-    private static Mono<Void> notAllowed(RecordedRequest request, HttpServerResponse response) {
-        return json(response, 405, WireJson.errorBody("Method " + request.method() + " not allowed for "
-                + request.path(), "invalid_request_error", "method_not_allowed"));
-    }
-
-    private static Mono<Void> json(HttpServerResponse response, int status, String body) {
-        return response.status(status)
-                .header("Content-Type", "application/json")
-                .sendString(Mono.just(body), StandardCharsets.UTF_8)
-                .then();
-    }
-
-    private static Map<String, List<String>> headersOf(HttpServerRequest request) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        request.requestHeaders().forEach(h -> headers.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).add(h.getValue()));
-        return headers;
+    private void track(Connection connection) {
+        connections.add(connection);
+        connection.onDispose(() -> connections.remove(connection));
     }
 
     private static void await(Mono<?> condition, Duration timeout, Supplier<String> failure) {

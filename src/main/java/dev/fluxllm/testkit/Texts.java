@@ -12,7 +12,8 @@ final class Texts {
 
     /**
      * Splits text into word-sized pieces, each a run of whitespace followed by a word, the way
-     * tokenizers attach the leading space to the next word. The pieces joined give the text back.
+     * tokenizers attach the leading space to the next word; trailing whitespace stays with the last
+     * word. The pieces joined give the text back.
      */
     static List<String> words(String text) {
         List<String> pieces = new ArrayList<>();
@@ -26,7 +27,12 @@ final class Texts {
             while (i < n && !Character.isWhitespace(text.charAt(i))) {
                 i++;
             }
-            pieces.add(text.substring(start, i));
+            if (i == n && start > 0 && text.substring(start).isBlank()) {
+                // Trailing whitespace alone would make a delta with no word in it.
+                pieces.set(pieces.size() - 1, pieces.get(pieces.size() - 1) + text.substring(start));
+            } else {
+                pieces.add(text.substring(start, i));
+            }
             start = i;
         }
         return pieces;
