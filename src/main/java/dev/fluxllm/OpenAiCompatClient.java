@@ -188,6 +188,14 @@ public final class OpenAiCompatClient implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Sends many requests within the limits of {@code options} and emits exactly one
+     * {@link BatchResult} per input; see {@link Batch#run}. Inputs are pulled only as slots free up.
+     */
+    public Flux<BatchResult> generateAll(Flux<ChatRequest> requests, BatchOptions options) {
+        return Batch.run(requests, this::generate, options);
+    }
+
     /** Lists the models the server offers ({@code GET /models}). */
     public Mono<List<ModelInfo>> models() {
         return tracer.mono("models", "/models", null, chat.models(), m -> null);

@@ -44,7 +44,7 @@ public final class CallTracer {
         }
         return Mono.deferContextual(ctx -> {
             CallState state = start(ctx, operation, path, model);
-            return call.contextWrite(c -> c.put(CallObserver.KEY, state).put(RetrySupport.RetryListener.class, state))
+            return call.contextWrite(c -> CallObserver.with(c, state))
                     .doOnNext(v -> state.usage(usage.apply(v)))
                     .doOnSuccess(v -> state.complete())
                     .doOnError(state::error)
@@ -63,7 +63,7 @@ public final class CallTracer {
         }
         return Flux.deferContextual(ctx -> {
             CallState state = start(ctx, operation, path, model);
-            return call.contextWrite(c -> c.put(CallObserver.KEY, state).put(RetrySupport.RetryListener.class, state))
+            return call.contextWrite(c -> CallObserver.with(c, state))
                     .doOnNext(item -> state.item(item, hasToken.test(item), usage.apply(item)))
                     .doOnComplete(state::complete)
                     .doOnError(state::error)

@@ -3,6 +3,7 @@ package dev.fluxllm.internal.retry;
 import dev.fluxllm.OpenAiCompatException;
 import dev.fluxllm.RetryPolicy;
 import dev.fluxllm.internal.error.ExceptionFactory;
+import dev.fluxllm.internal.transport.CallObserver;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
@@ -29,10 +30,11 @@ public final class RetrySupport {
 
     /**
      * Returns the listener a caller put in the subscriber's Reactor {@code Context} under
-     * {@code RetryListener.class}, null when none.
+     * {@link CallObserver#KEY}, null when none.
      */
     public static RetryListener listenerFrom(ContextView context) {
-        return context.getOrDefault(RetryListener.class, null);
+        CallObserver observer = CallObserver.from(context);
+        return observer == CallObserver.NONE ? null : observer::retryScheduled;
     }
 
     /**

@@ -1,12 +1,16 @@
 package dev.fluxllm.internal.transport;
 
+import dev.fluxllm.OpenAiCompatException;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.time.Duration;
+import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
 /**
- * Hears each attempt of a call and its response headers. Put one in the subscriber's Reactor
- * {@code Context} under {@link #KEY}; the transport calls it on the thread that runs the call, so
- * implementations must be quick and must not block.
+ * Hears each attempt of a call, its response headers and the retries scheduled for it. Put one
+ * in the subscriber's Reactor {@code Context} with {@link #with}, which keeps any observer already
+ * there (a batch and a tracing listener can both watch one call). Called on the thread that runs
+ * the call, often an event loop: implementations must be quick and must not block.
  */
 public interface CallObserver {
 
@@ -21,9 +25,41 @@ public interface CallObserver {
     default void responseHeaders(int status, HttpHeaders headers) {
     }
 
+    /** Called when the call will be sent again after {@code delay}; {@code attempt} is the next attempt's number. */
+    default void retryScheduled(int attempt, Duration delay, OpenAiCompatException cause) {
+    }
+
     /** Returns the observer in the context, or a no-op one. */
     static CallObserver from(ContextView context) {
         return context.getOrDefault(KEY, NONE);
+    }
+
+    /** Returns the context with {@code observer} added to any observer it already holds. */
+    static Context with(Context context, CallObserver observer) {
+        CallObserver existing = context.getOrDefault(KEY, null);
+        return context.put(KEY, existing == null ? observer : both(existing, observer));
+    }
+
+    private static CallObserver both(CallObserver first, CallObserver second) {
+        return new CallObserver() {
+            @Override
+            public void attemptStarted() {
+                first.attemptStarted();
+                second.attemptStarted();
+            }
+
+            @Override
+            public void responseHeaders(int status, HttpHeaders headers) {
+                first.responseHeaders(status, headers);
+                second.responseHeaders(status, headers);
+            }
+
+            @Override
+            public void retryScheduled(int attempt, Duration delay, OpenAiCompatException cause) {
+                first.retryScheduled(attempt, delay, cause);
+                second.retryScheduled(attempt, delay, cause);
+            }
+        };
     }
 
     /** Hears nothing. */
