@@ -5,7 +5,6 @@ import static dev.fluxllm.testkit.TestHttp.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-
 import dev.fluxllm.support.Eventually;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.InetAddress;
