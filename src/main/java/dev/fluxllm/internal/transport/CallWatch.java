@@ -60,14 +60,12 @@ final class CallWatch {
         }
     }
 
-    private void delivered() {
-        synchronized (this) {
-            if (demand != Long.MAX_VALUE) {
-                demand--;
-            }
+    private synchronized void delivered() {
+        if (demand != Long.MAX_VALUE) {
+            demand--;
         }
         if (headersArrived) {
-            touch();
+            deadline = demand > 0 ? plus(now(), idleNanos) : Long.MAX_VALUE;
         }
     }
 
