@@ -575,11 +575,8 @@ class ScriptedLlmServerTest {
     @Test
     void responderThatBlocksIsReportedByBlockHound() {
         server.enqueue(Reply.from(r -> {
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            // A deliberate blocking call on the server's event loop.
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
             return Reply.text("never");
         }));
 
