@@ -16,6 +16,7 @@ import javax.net.ssl.SSLException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
@@ -41,6 +42,8 @@ public final class HttpTransport implements AutoCloseable {
     private final PoolStats poolStats = new PoolStats();
     private final HttpClient jsonClient;
     private final HttpClient sseClient;
+    /** Terminated by close(): every call in flight (and any later one) ends with a ConnectionException. */
+    private final Sinks.Empty<Void> closed = Sinks.empty();
 
     public HttpTransport(TransportConfig config) {
         this.config = config;
@@ -115,7 +118,7 @@ public final class HttpTransport implements AutoCloseable {
                             }
                         });
             });
-            return watch.guard(call).onErrorMap(t -> TransportErrors.map(t, what)).next();
+            return untilClosed(watch.guard(call), what).onErrorMap(t -> TransportErrors.map(t, what)).next();
         });
     }
 
@@ -144,8 +147,17 @@ public final class HttpTransport implements AutoCloseable {
                         }
                         return decode(conn, decoders.apply(resp.responseHeaders().get("x-request-id")), watch);
                     });
-            return watch.guard(call).onErrorMap(t -> TransportErrors.map(t, what));
+            return untilClosed(watch.guard(call), what).onErrorMap(t -> TransportErrors.map(t, what));
         });
+    }
+
+    /**
+     * Ends the call with a ConnectionException when the client is closed: disposing the pool
+     * alone would leave connections that are in use (and their subscribers) waiting for the server.
+     */
+    private <T> Flux<T> untilClosed(Flux<T> call, String what) {
+        return call.takeUntilOther(closed.asMono().then(Mono.error(() -> ExceptionFactory.connection(
+                "The client was closed while " + what + " was in flight", false, null))));
     }
 
     private <T> Flux<T> decode(Connection conn, BodyDecoder<T> decoder, CallWatch watch) {
@@ -206,11 +218,15 @@ public final class HttpTransport implements AutoCloseable {
     /** Frees the connection pool; calls in flight end with a connection error. */
     @Override
     public void close() {
+        closed.tryEmitEmpty();
         pool.dispose();
     }
 
     /** Frees the connection pool without blocking. */
     public Mono<Void> closeAsync() {
-        return pool.disposeLater();
+        return Mono.defer(() -> {
+            closed.tryEmitEmpty();
+            return pool.disposeLater();
+        });
     }
 }
