@@ -1,6 +1,7 @@
 package dev.fluxllm;
 
 import dev.fluxllm.internal.chat.ChatApi;
+import dev.fluxllm.internal.error.ExceptionFactory;
 import dev.fluxllm.internal.transport.HttpTransport;
 import dev.fluxllm.internal.transport.TlsSettings;
 import dev.fluxllm.internal.transport.TransportConfig;
@@ -71,6 +72,8 @@ public final class OpenAiCompatClient implements AutoCloseable {
     private final Duration streamIdleTimeout;
     private final int maxEventBytes;
     private final Map<String, String> headerNames;
+    /** The API key and the values of credential-like headers: never shown in an exception. */
+    private final List<String> secrets;
     private final HttpTransport transport;
     private final ChatApi chat;
 
@@ -94,6 +97,7 @@ public final class OpenAiCompatClient implements AutoCloseable {
         Map<String, String> shown = new LinkedHashMap<>();
         b.headers.keySet().forEach(k -> shown.put(k, "***"));
         this.headerNames = Collections.unmodifiableMap(shown);
+        this.secrets = secrets(b.apiKey, b.headers);
         TlsSettings tls = b.trustManagerFactory != null || b.trustAll
                 ? new TlsSettings(b.trustManagerFactory, b.trustAll) : null;
         this.transport = new HttpTransport(new TransportConfig(baseUrl, Map.copyOf(headers), b.connectTimeout,
@@ -113,7 +117,7 @@ public final class OpenAiCompatClient implements AutoCloseable {
      * call when the request names no model and the client has no default, or has no messages.
      */
     public Mono<ChatResponse> generate(ChatRequest request) {
-        return Mono.defer(() -> chat.generate(request, resolveModel(request)));
+        return Mono.defer(() -> chat.generate(request, resolveModel(request))).onErrorMap(OpenAiCompatException.class, this::redact);
     }
 
     /**
@@ -126,12 +130,39 @@ public final class OpenAiCompatClient implements AutoCloseable {
      * Retried only until the first chunk reached the subscriber, so no token arrives twice.
      */
     public Flux<ChatChunk> stream(ChatRequest request) {
-        return Flux.defer(() -> chat.stream(request, resolveModel(request)));
+        return Flux.defer(() -> chat.stream(request, resolveModel(request))).onErrorMap(OpenAiCompatException.class, this::redact);
     }
 
     /** Lists the models the server offers ({@code GET /models}). */
     public Mono<List<ModelInfo>> models() {
-        return chat.models();
+        return chat.models().onErrorMap(OpenAiCompatException.class, this::redact);
+    }
+
+    private OpenAiCompatException redact(OpenAiCompatException e) {
+        return ExceptionFactory.redact(e, secrets);
+    }
+
+    /** Returns the strings to hide: the key, and the values of headers whose names suggest a credential. */
+    private static List<String> secrets(String apiKey, Map<String, String> headers) {
+        List<String> secrets = new java.util.ArrayList<>();
+        if (apiKey != null) {
+            secrets.add(apiKey);
+        }
+        headers.forEach((name, value) -> {
+            String n = name.toLowerCase(Locale.ROOT);
+            if (n.contains("auth") || n.contains("key") || n.contains("token") || n.contains("secret")
+                    || n.contains("cookie") || n.contains("signature") || n.contains("password")) {
+                secrets.add(value);
+                int space = value.indexOf(' ');
+                if (space > 0) {
+                    secrets.add(value.substring(space + 1).trim()); // the credential of "Bearer xyz", "Basic xyz"
+                }
+            }
+        });
+        secrets.removeIf(s -> s.length() < 4);
+        // Longest first, so that "Bearer xyz" is hidden whole before "xyz".
+        secrets.sort((a, b2) -> Integer.compare(b2.length(), a.length()));
+        return List.copyOf(secrets);
     }
 
     private String resolveModel(ChatRequest request) {
@@ -380,6 +411,10 @@ public final class OpenAiCompatClient implements AutoCloseable {
             }
             if (uri.getHost() == null || uri.getHost().isEmpty()) {
                 throw new IllegalArgumentException("baseUrl has no host: " + url);
+            }
+            if (uri.getRawUserInfo() != null) {
+                throw new IllegalArgumentException("baseUrl must not carry credentials (user:password@host): "
+                        + "they would show in logs and errors; use apiKey(...) or header(...)");
             }
             if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
                 throw new IllegalArgumentException("baseUrl must not have a query or fragment: " + url);
