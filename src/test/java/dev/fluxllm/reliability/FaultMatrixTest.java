@@ -615,7 +615,7 @@ class FaultMatrixTest {
         OpenAiCompatClient c = client(s.baseUrl());
         StepVerifier.create(c.generate(request()))
                 .then(() -> Eventually.await(() -> c.activeConnections() == 1, BOUND, "call in flight"))
-                .then(c::close)
+                .then(() -> c.closeAsync().subscribe())
                 .expectErrorSatisfies(e -> assertThat(e).isExactlyInstanceOf(ConnectionException.class)
                         .hasMessageContaining("client was closed"))
                 .verify(BOUND);
