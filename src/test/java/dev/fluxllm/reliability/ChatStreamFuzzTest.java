@@ -56,6 +56,12 @@ class ChatStreamFuzzTest {
         return "fuzz.seed=" + SEED + ", case seed " + caseSeed + " (replay: -Dfuzz.seed=" + SEED + ")";
     }
 
+    static void progress(String what, int i) {
+        if ((i + 1) % 100_000 == 0) {
+            System.out.printf("fuzz: %s %d/%d cases, fuzz.seed=%d%n", what, i + 1, CASES, SEED);
+        }
+    }
+
     static Duration bound(int cases) {
         return Duration.ofSeconds(60).plusMillis(cases * 5L);
     }
@@ -80,6 +86,7 @@ class ChatStreamFuzzTest {
                 assertThat(assemble(whole.chunks)).as(where).isEqualTo(expected);
                 assertThat(assemble(split.chunks)).as(where).isEqualTo(expected);
                 assertThat(split.chunks).as(where).isEqualTo(whole.chunks);
+                progress("valid", i);
             }
         }, () -> "fuzz run did not finish in time: " + replay(SEED));
     }
@@ -244,7 +251,9 @@ class ChatStreamFuzzTest {
                     assertThat(d.failure).as(replay(caseSeed)).isInstanceOf(OpenAiCompatException.class);
                     failures++;
                 }
+                progress("mutated", i);
             }
+            System.out.printf("fuzz: %d mutated cases, %d ended in a typed failure, fuzz.seed=%d%n", CASES, failures, SEED);
             // The mutations must actually reach the error paths, not only harmless bytes.
             assertThat(failures).isGreaterThan(CASES / 10);
         }, () -> "fuzz run did not finish in time (a hang?): " + replay(SEED));
