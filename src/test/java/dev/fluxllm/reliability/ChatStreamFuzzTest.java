@@ -259,6 +259,21 @@ class ChatStreamFuzzTest {
         }, () -> "fuzz run did not finish in time (a hang?): " + replay(SEED));
     }
 
+    /** Found by the fuzzer: a choice index of two billion made the assembler allocate a slot per index (OOM). */
+    @Test
+    void hugeChoiceIndexCostsNothing() {
+        byte[] bytes = ("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"},\"finish_reason\":\"stop\"}]}\n\n"
+                + "data: {\"choices\":[{\"index\":2147483647,\"delta\":{\"content\":\"b\"},\"finish_reason\":\"stop\"}]}\n\n")
+                .getBytes(StandardCharsets.UTF_8);
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            Decoded d = decode(bytes, new Random(1), false, 1024);
+            assertThat(d.failure).as("every choice seen finished").isNull();
+            ChatResponse r = assemble(d.chunks);
+            assertThat(r.choices()).extracting(c -> c.index()).containsExactly(0, Integer.MAX_VALUE);
+            assertThat(r.choices().get(1).text()).isEqualTo("b");
+        });
+    }
+
     static byte[] randomBytes(Random random) {
         byte[] b = new byte[random.nextInt(2000)];
         random.nextBytes(b);
