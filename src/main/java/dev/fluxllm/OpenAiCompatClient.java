@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,7 +118,8 @@ public final class OpenAiCompatClient implements AutoCloseable {
      * call when the request names no model and the client has no default, or has no messages.
      */
     public Mono<ChatResponse> generate(ChatRequest request) {
-        return Mono.defer(() -> chat.generate(request, resolveModel(request))).onErrorMap(OpenAiCompatException.class, this::redact);
+        return Mono.defer(() -> chat.generate(request, resolveModel(request)))
+                .onErrorMap(OpenAiCompatException.class, this::redact);
     }
 
     /**
@@ -130,7 +132,8 @@ public final class OpenAiCompatClient implements AutoCloseable {
      * Retried only until the first chunk reached the subscriber, so no token arrives twice.
      */
     public Flux<ChatChunk> stream(ChatRequest request) {
-        return Flux.defer(() -> chat.stream(request, resolveModel(request))).onErrorMap(OpenAiCompatException.class, this::redact);
+        return Flux.defer(() -> chat.stream(request, resolveModel(request)))
+                .onErrorMap(OpenAiCompatException.class, this::redact);
     }
 
     /** Lists the models the server offers ({@code GET /models}). */
@@ -138,13 +141,14 @@ public final class OpenAiCompatClient implements AutoCloseable {
         return chat.models().onErrorMap(OpenAiCompatException.class, this::redact);
     }
 
+    /** Hides the key (and credential headers) that a careless server echoed into an error body. */
     private OpenAiCompatException redact(OpenAiCompatException e) {
         return ExceptionFactory.redact(e, secrets);
     }
 
     /** Returns the strings to hide: the key, and the values of headers whose names suggest a credential. */
     private static List<String> secrets(String apiKey, Map<String, String> headers) {
-        List<String> secrets = new java.util.ArrayList<>();
+        List<String> secrets = new ArrayList<>();
         if (apiKey != null) {
             secrets.add(apiKey);
         }
@@ -207,13 +211,16 @@ public final class OpenAiCompatClient implements AutoCloseable {
         return transport.activeConnections();
     }
 
-    /** Frees the connection pool; calls still in flight end with a connection error. */
+    /**
+     * Frees the connection pool. Calls still in flight end at once with a
+     * {@link ConnectionException} saying the client was closed; later calls fail the same way.
+     */
     @Override
     public void close() {
         transport.close();
     }
 
-    /** Frees the connection pool without blocking the caller. */
+    /** Frees the connection pool without blocking the caller; calls in flight end as with {@link #close()}. */
     public Mono<Void> closeAsync() {
         return transport.closeAsync();
     }

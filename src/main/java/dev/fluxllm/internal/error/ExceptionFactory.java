@@ -138,6 +138,11 @@ public final class ExceptionFactory {
                 d.retryable(), d.attempts());
         OpenAiCompatException copy = copyOf(e, hide(message, secrets), clean, causeLeaks ? null : e.getCause());
         copy.setStackTrace(e.getStackTrace());
+        for (Throwable s : e.getSuppressed()) {
+            if (!contains(String.valueOf(s), secrets)) {
+                copy.addSuppressed(s);
+            }
+        }
         return copy;
     }
 

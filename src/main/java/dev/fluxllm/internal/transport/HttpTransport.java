@@ -157,7 +157,7 @@ public final class HttpTransport implements AutoCloseable {
      */
     private <T> Flux<T> untilClosed(Flux<T> call, String what) {
         return call.takeUntilOther(closed.asMono().then(Mono.error(() -> ExceptionFactory.connection(
-                "The client was closed while " + what + " was in flight", false, null))));
+                "The client was closed; " + what + " did not complete", false, null))));
     }
 
     private <T> Flux<T> decode(Connection conn, BodyDecoder<T> decoder, CallWatch watch) {
