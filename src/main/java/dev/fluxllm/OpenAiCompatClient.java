@@ -7,6 +7,7 @@ import dev.fluxllm.internal.endpoints.EndpointCalls;
 import dev.fluxllm.internal.endpoints.RawEventDecoder;
 import dev.fluxllm.internal.endpoints.Scores;
 import dev.fluxllm.internal.error.ExceptionFactory;
+import dev.fluxllm.internal.error.Secrets;
 import dev.fluxllm.internal.json.Json;
 import dev.fluxllm.internal.observe.CallTracer;
 import dev.fluxllm.internal.observe.Glob;
@@ -22,6 +23,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,6 +93,8 @@ public final class OpenAiCompatClient implements AutoCloseable {
     private final Duration streamIdleTimeout;
     private final int maxEventBytes;
     private final Map<String, String> headerNames;
+    /** The API key and the values of credential-like headers: never shown in an exception. */
+    private final List<String> secrets;
     private final HttpTransport transport;
     private final ChatApi chat;
     private final EndpointCalls endpoints;
@@ -121,6 +125,7 @@ public final class OpenAiCompatClient implements AutoCloseable {
         Map<String, String> shown = new LinkedHashMap<>();
         b.headers.keySet().forEach(k -> shown.put(k, "***"));
         this.headerNames = Collections.unmodifiableMap(shown);
+        this.secrets = Secrets.of(b.apiKey, headers).values();
         TlsSettings tls = b.trustManagerFactory != null || b.trustAll
                 ? new TlsSettings(b.trustManagerFactory, b.trustAll) : null;
         this.transport = new HttpTransport(new TransportConfig(baseUrl, Map.copyOf(headers), b.connectTimeout,
@@ -132,7 +137,7 @@ public final class OpenAiCompatClient implements AutoCloseable {
         this.capabilities = b.capabilities;
         this.modelPatterns = List.copyOf(b.modelPatterns);
         this.acceptsStreamOptions = b.acceptsStreamOptions;
-        this.tracer = new CallTracer(b.listeners, name, baseUrl);
+        this.tracer = new CallTracer(b.listeners, name, baseUrl, this::redact);
     }
 
     private static String query(Map<String, String> params) {
@@ -401,6 +406,12 @@ public final class OpenAiCompatClient implements AutoCloseable {
             throw ExceptionFactory.malformed("Response body is not a " + type.getSimpleName() + " ("
                     + e.getOriginalMessage() + "): " + ExceptionFactory.snippet(reply.body()), reply.requestId(), false, e);
         }
+
+    }
+
+    /** Hides the key (and credential headers) that a careless server echoed into an error body. */
+    private OpenAiCompatException redact(OpenAiCompatException e) {
+        return ExceptionFactory.redact(e, secrets);
     }
 
     private String resolveModel(ChatRequest request) {
@@ -445,13 +456,16 @@ public final class OpenAiCompatClient implements AutoCloseable {
         return transport.activeConnections();
     }
 
-    /** Frees the connection pool; calls still in flight end with a connection error. */
+    /**
+     * Frees the connection pool. Calls still in flight end at once with a
+     * {@link ConnectionException} saying the client was closed; later calls fail the same way.
+     */
     @Override
     public void close() {
         transport.close();
     }
 
-    /** Frees the connection pool without blocking the caller. */
+    /** Frees the connection pool without blocking the caller; calls in flight end as with {@link #close()}. */
     public Mono<Void> closeAsync() {
         return transport.closeAsync();
     }
@@ -720,6 +734,10 @@ public final class OpenAiCompatClient implements AutoCloseable {
             }
             if (uri.getHost() == null || uri.getHost().isEmpty()) {
                 throw new IllegalArgumentException("baseUrl has no host: " + url);
+            }
+            if (uri.getRawUserInfo() != null) {
+                throw new IllegalArgumentException("baseUrl must not carry credentials (user:password@host): "
+                        + "they would show in logs and errors; use apiKey(...) or header(...)");
             }
             if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
                 throw new IllegalArgumentException("baseUrl must not have a query or fragment: " + url);

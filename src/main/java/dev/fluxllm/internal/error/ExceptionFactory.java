@@ -18,6 +18,7 @@ import dev.fluxllm.internal.json.WireError;
 import dev.fluxllm.internal.retry.RetryAfter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -109,7 +110,7 @@ public final class ExceptionFactory {
         }
         ErrorDetails d = e.details().withAttempts(attempts);
         String message = rawMessage(e);
-        OpenAiCompatException copy = copyOf(e, message, d);
+        OpenAiCompatException copy = copyOf(e, message, d, e.getCause());
         copy.setStackTrace(e.getStackTrace());
         for (Throwable s : e.getSuppressed()) {
             copy.addSuppressed(s);
@@ -117,8 +118,61 @@ public final class ExceptionFactory {
         return copy;
     }
 
-    private static OpenAiCompatException copyOf(OpenAiCompatException e, String m, ErrorDetails d) {
-        Throwable c = e.getCause();
+    /**
+     * Returns the failure with every secret replaced by {@code ***} in its message and details (a
+     * server may echo the request's {@code Authorization} header in an error body); the same
+     * instance when no secret appears. A cause whose message holds a secret is dropped.
+     */
+    public static OpenAiCompatException redact(OpenAiCompatException e, List<String> secrets) {
+        if (secrets.isEmpty()) {
+            return e;
+        }
+        String message = rawMessage(e);
+        ErrorDetails d = e.details();
+        boolean causeLeaks = false;
+        for (Throwable c = e.getCause(); c != null && !causeLeaks; c = c.getCause()) {
+            causeLeaks = contains(c.getMessage(), secrets);
+        }
+        if (!causeLeaks && !contains(message, secrets) && !contains(d.body(), secrets) && !contains(d.errorType(), secrets)
+                && !contains(d.errorCode(), secrets) && !contains(d.param(), secrets) && !contains(d.requestId(), secrets)) {
+            return e;
+        }
+        ErrorDetails clean = new ErrorDetails(d.statusCode(), hide(d.errorType(), secrets), hide(d.errorCode(), secrets),
+                hide(d.param(), secrets), hide(d.requestId(), secrets), hide(d.body(), secrets), d.retryAfter(),
+                d.retryable(), d.attempts());
+        OpenAiCompatException copy = copyOf(e, hide(message, secrets), clean, causeLeaks ? null : e.getCause());
+        copy.setStackTrace(e.getStackTrace());
+        for (Throwable s : e.getSuppressed()) {
+            if (!contains(String.valueOf(s), secrets)) {
+                copy.addSuppressed(s);
+            }
+        }
+        return copy;
+    }
+
+    private static boolean contains(String text, List<String> secrets) {
+        if (text == null) {
+            return false;
+        }
+        for (String secret : secrets) {
+            if (text.contains(secret)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String hide(String text, List<String> secrets) {
+        if (text == null) {
+            return null;
+        }
+        for (String secret : secrets) {
+            text = text.replace(secret, "***");
+        }
+        return text;
+    }
+
+    private static OpenAiCompatException copyOf(OpenAiCompatException e, String m, ErrorDetails d, Throwable c) {
         if (e instanceof BadRequestException) return new BadRequestException(m, d, c);
         if (e instanceof AuthenticationException) return new AuthenticationException(m, d, c);
         if (e instanceof PermissionDeniedException) return new PermissionDeniedException(m, d, c);

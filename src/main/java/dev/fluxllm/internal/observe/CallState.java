@@ -10,6 +10,7 @@ import dev.fluxllm.internal.transport.CallObserver;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import reactor.util.Logger;
@@ -20,6 +21,8 @@ import reactor.util.Loggers;
  * at a time, so plain fields suffice; they are volatile because attempts may run on other threads.
  */
 final class CallState implements CallObserver, RetrySupport.RetryListener {
+
+    private final UnaryOperator<OpenAiCompatException> redactor;
 
     private static final Logger log = Loggers.getLogger(CallState.class);
 
@@ -35,7 +38,8 @@ final class CallState implements CallObserver, RetrySupport.RetryListener {
     private volatile Usage usage;
     private volatile long tokenItems;
 
-    CallState(LlmCall call, List<LlmListener> listeners) {
+    CallState(LlmCall call, List<LlmListener> listeners, UnaryOperator<OpenAiCompatException> redactor) {
+        this.redactor = redactor;
         this.call = call;
         this.listeners = listeners;
     }
@@ -62,7 +66,8 @@ final class CallState implements CallObserver, RetrySupport.RetryListener {
 
     @Override
     public void retryScheduled(int attempt, Duration delay, OpenAiCompatException cause) {
-        fire(l -> l.onRetryScheduled(call, attempt, delay, cause));
+        OpenAiCompatException safe = redactor.apply(cause);
+        fire(l -> l.onRetryScheduled(call, attempt, delay, safe));
     }
 
     void usage(Usage u) {

@@ -2,6 +2,7 @@ package dev.fluxllm.internal.observe;
 
 import dev.fluxllm.LlmCall;
 import dev.fluxllm.LlmListener;
+import dev.fluxllm.OpenAiCompatException;
 import dev.fluxllm.Usage;
 import dev.fluxllm.internal.retry.RetrySupport;
 import dev.fluxllm.internal.transport.CallObserver;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.context.ContextView;
@@ -25,11 +27,18 @@ public final class CallTracer {
     private final List<LlmListener> listeners;
     private final String client;
     private final String baseUrl;
+    private final UnaryOperator<OpenAiCompatException> redactor;
 
-    public CallTracer(List<LlmListener> listeners, String client, String baseUrl) {
+    /**
+     * @param redactor removes the caller's secrets from a failure; applied to every failure before
+     *                 a listener or the subscriber sees it
+     */
+    public CallTracer(List<LlmListener> listeners, String client, String baseUrl,
+                      UnaryOperator<OpenAiCompatException> redactor) {
         this.listeners = List.copyOf(listeners);
         this.client = client;
         this.baseUrl = baseUrl;
+        this.redactor = redactor;
     }
 
     /** Returns whether any listener is registered. */
@@ -38,7 +47,8 @@ public final class CallTracer {
     }
 
     /** Wraps a call that emits one value; {@code usage} extracts the token counts, may return null. */
-    public <T> Mono<T> mono(String operation, String path, String model, Mono<T> call, Function<T, Usage> usage) {
+    public <T> Mono<T> mono(String operation, String path, String model, Mono<T> raw, Function<T, Usage> usage) {
+        Mono<T> call = raw.onErrorMap(OpenAiCompatException.class, redactor);
         if (!enabled()) {
             return call;
         }
@@ -56,8 +66,9 @@ public final class CallTracer {
      * Wraps a stream; {@code hasToken} tells which items carry generated tokens, {@code usage}
      * extracts token counts from an item (null when it has none).
      */
-    public <T> Flux<T> flux(String operation, String path, String model, Flux<T> call, Predicate<T> hasToken,
+    public <T> Flux<T> flux(String operation, String path, String model, Flux<T> raw, Predicate<T> hasToken,
                             Function<T, Usage> usage) {
+        Flux<T> call = raw.onErrorMap(OpenAiCompatException.class, redactor);
         if (!enabled()) {
             return call;
         }
@@ -75,7 +86,7 @@ public final class CallTracer {
         String requestId = ctx.getOrEmpty(LlmListener.REQUEST_ID_KEY).map(Object::toString)
                 .filter(s -> !s.isBlank()).orElseGet(CallTracer::newRequestId);
         LlmCall call = new LlmCall(requestId, client, operation, model, baseUrl, path, Instant.now());
-        CallState state = new CallState(call, listeners);
+        CallState state = new CallState(call, listeners, redactor);
         state.start();
         return state;
     }

@@ -1,6 +1,7 @@
 package dev.fluxllm.internal.transport;
 
 import dev.fluxllm.internal.error.ExceptionFactory;
+import dev.fluxllm.internal.error.Secrets;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -17,6 +18,7 @@ import javax.net.ssl.SSLException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
@@ -46,6 +48,8 @@ public final class HttpTransport implements AutoCloseable {
     /** The base URL's path prefix (e.g. {@code /v1}); host and port are set on the client once. */
     private final String pathPrefix;
     private final Secrets secrets;
+    /** Terminated by close(): every call in flight (and any later one) ends with a ConnectionException. */
+    private final Sinks.Empty<Void> closed = Sinks.empty();
 
     public HttpTransport(TransportConfig config) {
         this(config, null);
@@ -143,7 +147,7 @@ public final class HttpTransport implements AutoCloseable {
                             }
                         });
             });
-            return watch.guard(call).onErrorMap(t -> TransportErrors.map(t, what)).next();
+            return untilClosed(watch.guard(call), what).onErrorMap(t -> TransportErrors.map(t, what)).next();
         });
     }
 
@@ -176,12 +180,21 @@ public final class HttpTransport implements AutoCloseable {
                         }
                         return decode(conn, decoders.apply(resp.responseHeaders().get("x-request-id")), watch);
                     });
-            return watch.guard(call).onErrorMap(t -> TransportErrors.map(t, what));
+            return untilClosed(watch.guard(call), what).onErrorMap(t -> TransportErrors.map(t, what));
         });
     }
 
     private String uri(String path) {
         return pathPrefix + path + query;
+    }
+
+    /**
+     * Ends the call with a ConnectionException when the client is closed: disposing the pool
+     * alone would leave connections that are in use (and their subscribers) waiting for the server.
+     */
+    private <T> Flux<T> untilClosed(Flux<T> call, String what) {
+        return call.takeUntilOther(closed.asMono().then(Mono.error(() -> ExceptionFactory.connection(
+                "The client was closed; " + what + " did not complete", false, null))));
     }
 
     private <T> Flux<T> decode(Connection conn, BodyDecoder<T> decoder, CallWatch watch) {
@@ -255,11 +268,15 @@ public final class HttpTransport implements AutoCloseable {
     /** Frees the connection pool; calls in flight end with a connection error. */
     @Override
     public void close() {
+        closed.tryEmitEmpty();
         pool.dispose();
     }
 
     /** Frees the connection pool without blocking. */
     public Mono<Void> closeAsync() {
-        return pool.disposeLater();
+        return Mono.defer(() -> {
+            closed.tryEmitEmpty();
+            return pool.disposeLater();
+        });
     }
 }

@@ -1,4 +1,4 @@
-package dev.fluxllm.internal.transport;
+package dev.fluxllm.internal.error;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
