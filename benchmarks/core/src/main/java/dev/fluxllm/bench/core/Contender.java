@@ -7,7 +7,7 @@ import java.util.concurrent.CompletionStage;
  * fresh JVM, opens it once, then calls {@link #stream()} or {@link #generate()} many times.
  *
  * <p>A contender whose API blocks returns an already completed stage after doing the work on the
- * calling thread, and says so through {@link #blocking()}: the driver then gives each concurrent
+ * calling thread, and says so through {@link #blocks(boolean)}: the driver then gives each concurrent
  * call its own thread, which is what such a client costs.
  */
 public interface Contender extends AutoCloseable {
@@ -21,8 +21,8 @@ public interface Contender extends AutoCloseable {
     /** One non-streaming chat completion. */
     CompletionStage<Answer> generate();
 
-    /** True when {@link #stream()} and {@link #generate()} block the calling thread. */
-    default boolean blocking() {
+    /** True when {@link #stream()} (stream true) or {@link #generate()} blocks the calling thread. */
+    default boolean blocks(boolean stream) {
         return false;
     }
 

@@ -80,6 +80,7 @@ public final class ContenderMain {
         put(p, "wallNanos", samples, ResourceMeter.Sample::wallNanos);
         put(p, "cpuNanos", samples, ResourceMeter.Sample::cpuNanos);
         put(p, "allocatedBytes", samples, ResourceMeter.Sample::allocatedBytes);
+        put(p, "allocationFromHeap", samples, s -> s.allocationFromHeap() ? 1L : 0L);
         put(p, "peakThreads", samples, s -> (long) s.peakThreads());
         put(p, "peakHeapBytes", samples, ResourceMeter.Sample::peakHeapBytes);
         put(p, "maxHeapAfterGcBytes", samples, ResourceMeter.Sample::maxHeapAfterGcBytes);

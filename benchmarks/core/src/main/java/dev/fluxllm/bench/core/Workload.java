@@ -17,7 +17,6 @@ import java.util.function.Supplier;
  */
 final class Workload implements AutoCloseable {
 
-    private final Contender contender;
     private final Supplier<CompletionStage<Answer>> call;
     private final Script script;
     private final int concurrency;
@@ -25,11 +24,10 @@ final class Workload implements AutoCloseable {
     private final AtomicReference<String> failure = new AtomicReference<>();
 
     Workload(Contender contender, boolean stream, Script script, int concurrency) {
-        this.contender = contender;
         this.call = stream ? contender::stream : contender::generate;
         this.script = script;
         this.concurrency = concurrency;
-        this.pool = contender.blocking() && concurrency > 1
+        this.pool = contender.blocks(stream) && concurrency > 1
             ? Executors.newFixedThreadPool(concurrency, r -> {
                 Thread t = new Thread(r, "bench-caller");
                 t.setDaemon(true);

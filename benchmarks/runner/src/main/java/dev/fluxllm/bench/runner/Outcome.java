@@ -5,17 +5,17 @@ import java.util.Properties;
 
 /** One contender's figures for one run, per unit (chunk for streams, request otherwise). */
 record Outcome(ContenderSpec spec, String status, String reason, Stats cpuMicros, Stats allocBytes,
-               Stats throughput, long peakThreads, long peakHeapBytes, long maxHeapAfterGcBytes,
+               Stats throughput, boolean allocFromHeap, long peakThreads, long peakHeapBytes, long maxHeapAfterGcBytes,
                long heapAfterFullGcBytes) {
 
     static Outcome skipped(ContenderSpec spec, String why) {
-        return new Outcome(spec, "SKIPPED", why, null, null, null, 0, 0, 0, 0);
+        return new Outcome(spec, "SKIPPED", why, null, null, null, false, 0, 0, 0, 0);
     }
 
     static Outcome from(ContenderSpec spec, Run run, Properties p) {
         String status = p.getProperty("status", "FAILED");
         if (!"OK".equals(status)) {
-            return new Outcome(spec, status, p.getProperty("reason", ""), null, null, null, 0, 0, 0, 0);
+            return new Outcome(spec, status, p.getProperty("reason", ""), null, null, null, false, 0, 0, 0, 0);
         }
         double units = (double) run.calls() * Long.parseLong(p.getProperty("chunksPerCall"));
         double[] wall = longs(p, "wallNanos");
@@ -28,6 +28,7 @@ record Outcome(ContenderSpec spec, String status, String reason, Stats cpuMicros
             rate[i] = units / (wall[i] / 1e9);
         }
         return new Outcome(spec, status, "", Stats.of(cpu), Stats.of(alloc), Stats.of(rate),
+            p.getProperty("allocationFromHeap", "").contains("1"),
             max(p, "peakThreads"), max(p, "peakHeapBytes"), max(p, "maxHeapAfterGcBytes"),
             Long.parseLong(p.getProperty("heapAfterFullGc", "0")));
     }

@@ -54,7 +54,9 @@ final class ResultsWriter {
           measured iterations, divided by the chunks (streams) or requests (non-streaming) they processed. It is
           the fair figure: server and client share the cores, so wall-clock throughput depends on both.
         - **Alloc B** is the bytes allocated by all the contender's threads (threads that ended meanwhile
-          included), per chunk or request.
+          included), per chunk or request. † marks figures taken from the heap instead (in use at the end
+          minus at the start plus what collections reclaimed; exact to about a G1 region, 1 MiB per iteration),
+          used when a thread ended during an iteration, since per-thread counters lose a dead thread's last bytes.
         - Figures are medians over the measured iterations, min–max in brackets, after warm-up iterations.
         - **vs baseline** divides by the "minimum honest work" contender (Reactor Netty + line split + a Jackson
           tree per event + concatenation) measured in the same run. FluxLLM's target: CPU ≤ 1.2×, alloc ≤ 1.0×.
@@ -88,7 +90,7 @@ final class ResultsWriter {
             }
             b.append("OK | ").append(stats(o.cpuMicros(), "%.2f")).append(" | ")
                 .append(base == null ? "" : String.format(Locale.ROOT, "%.2f×", o.cpuMicros().median() / base.cpuMicros().median()))
-                .append(" | ").append(stats(o.allocBytes(), "%.0f")).append(" | ")
+                .append(" | ").append(stats(o.allocBytes(), "%.0f")).append(o.allocFromHeap() ? " †" : "").append(" | ")
                 .append(base == null ? "" : String.format(Locale.ROOT, "%.2f×", o.allocBytes().median() / base.allocBytes().median()))
                 .append(" | ").append(String.format(Locale.ROOT, "%,.0f", o.throughput().median()))
                 .append(" | ").append(o.peakThreads())
