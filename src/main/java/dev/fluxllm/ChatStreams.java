@@ -1,0 +1,52 @@
+package dev.fluxllm;
+
+import dev.fluxllm.internal.assembly.ResponseAssembler;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** Turns a stream of chunks into what callers want from it: the whole response, or the text. */
+public final class ChatStreams {
+
+    private ChatStreams() {
+    }
+
+    /**
+     * Assembles a stream into the {@link ChatResponse} that {@code generate} would have returned:
+     * content, reasoning, tool calls (joined fragment by fragment), finish reason, usage, id and
+     * model, each choice separately. Use as {@code client.stream(request).as(ChatStreams::assemble)}.
+     *
+     * <p>When the stream fails with an {@link OpenAiCompatException}, the exception carries what
+     * had arrived, assembled, in {@link OpenAiCompatException#partialResponse()}.
+     */
+    public static Mono<ChatResponse> assemble(Flux<ChatChunk> chunks) {
+        return Mono.defer(() -> {
+            ResponseAssembler assembler = new ResponseAssembler();
+            return chunks.doOnNext(assembler::add)
+                    .then(Mono.fromCallable(assembler::build))
+                    .onErrorMap(OpenAiCompatException.class, e -> {
+                        e.attachPartialResponse(assembler.build());
+                        return e;
+                    });
+        });
+    }
+
+    /** Returns the content deltas of choice 0, skipping chunks without content. */
+    public static Flux<String> text(Flux<ChatChunk> chunks) {
+        return chunks.handle((chunk, sink) -> {
+            String text = chunk.text();
+            if (!text.isEmpty()) {
+                sink.next(text);
+            }
+        });
+    }
+
+    /** Returns the reasoning deltas of choice 0, skipping chunks without reasoning. */
+    public static Flux<String> reasoning(Flux<ChatChunk> chunks) {
+        return chunks.handle((chunk, sink) -> {
+            String reasoning = chunk.reasoning();
+            if (!reasoning.isEmpty()) {
+                sink.next(reasoning);
+            }
+        });
+    }
+}

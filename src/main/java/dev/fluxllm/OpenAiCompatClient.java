@@ -1,0 +1,433 @@
+package dev.fluxllm;
+
+import dev.fluxllm.internal.chat.ChatApi;
+import dev.fluxllm.internal.transport.HttpTransport;
+import dev.fluxllm.internal.transport.TlsSettings;
+import dev.fluxllm.internal.transport.TransportConfig;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import javax.net.ssl.TrustManagerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/**
+ * Talks to one server that speaks the OpenAI HTTP API (OpenAI, vLLM, SGLang, llama.cpp, Ollama,
+ * LM Studio, TGI, OpenRouter, Groq, Mistral, Azure, ...), without blocking.
+ *
+ * <p>A client owns a connection pool and is expensive to create: build one per server and share
+ * it; it is thread-safe. {@link #close()} frees its pool. Every method returns a cold publisher:
+ * nothing is sent before subscription, and each subscription sends the request afresh.
+ *
+ * <pre>{@code
+ * OpenAiCompatClient client = OpenAiCompatClient.builder()
+ *     .baseUrl("http://127.0.0.1:8000/v1")
+ *     .defaultModel("qwen2.5-1.5b")
+ *     .build();
+ * client.stream(ChatRequest.builder().user("Hello").build())
+ *     .as(ChatStreams::text)
+ *     .subscribe(System.out::print);
+ * }</pre>
+ */
+public final class OpenAiCompatClient implements AutoCloseable {
+
+    /** Default connect timeout: 10 s. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** Default wait for response headers: 10 minutes (a non-streaming server answers when done). */
+    public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofMinutes(10);
+    /** Default longest silence between data events of a stream: 2 minutes. */
+    public static final Duration DEFAULT_STREAM_IDLE_TIMEOUT = Duration.ofMinutes(2);
+    /** Default largest server-sent event: 4 MiB. */
+    public static final int DEFAULT_MAX_EVENT_BYTES = 4 * 1024 * 1024;
+    /** Default largest non-streaming response body: 32 MiB. */
+    public static final int DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+    /** Default most connections open at once: 500. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 500;
+    /** Default most calls waiting for a free connection: 10,000. */
+    public static final int DEFAULT_PENDING_ACQUIRE_MAX_COUNT = 10_000;
+    /** Default longest wait for a free connection: 45 s. */
+    public static final Duration DEFAULT_PENDING_ACQUIRE_TIMEOUT = Duration.ofSeconds(45);
+
+    private static final Logger log = Loggers.getLogger(OpenAiCompatClient.class);
+    private static final String USER_AGENT = "fluxllm/0.1";
+
+    private final String name;
+    private final String baseUrl;
+    private final String defaultModel;
+    private final String apiKeyEnv;
+    private final boolean hasApiKey;
+    private final RetryPolicy retryPolicy;
+    private final Duration connectTimeout;
+    private final Duration responseTimeout;
+    private final Duration streamIdleTimeout;
+    private final int maxEventBytes;
+    private final Map<String, String> headerNames;
+    private final HttpTransport transport;
+    private final ChatApi chat;
+
+    private OpenAiCompatClient(Builder b) {
+        this.name = b.name;
+        this.baseUrl = b.baseUrl;
+        this.defaultModel = b.defaultModel;
+        this.apiKeyEnv = b.apiKeyEnv;
+        this.hasApiKey = b.apiKey != null;
+        this.retryPolicy = b.retryPolicy;
+        this.connectTimeout = b.connectTimeout;
+        this.responseTimeout = b.responseTimeout;
+        this.streamIdleTimeout = b.streamIdleTimeout;
+        this.maxEventBytes = b.maxEventBytes;
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("User-Agent", USER_AGENT);
+        if (b.apiKey != null) {
+            headers.put("Authorization", "Bearer " + b.apiKey);
+        }
+        headers.putAll(b.headers);
+        Map<String, String> shown = new LinkedHashMap<>();
+        b.headers.keySet().forEach(k -> shown.put(k, "***"));
+        this.headerNames = Collections.unmodifiableMap(shown);
+        TlsSettings tls = b.trustManagerFactory != null || b.trustAll
+                ? new TlsSettings(b.trustManagerFactory, b.trustAll) : null;
+        this.transport = new HttpTransport(new TransportConfig(baseUrl, Map.copyOf(headers), b.connectTimeout,
+                b.responseTimeout, b.streamIdleTimeout, b.maxResponseBytes, "fluxllm-" + b.name,
+                b.maxConnections, b.pendingAcquireMaxCount, b.pendingAcquireTimeout, b.compression, tls));
+        this.chat = new ChatApi(transport, retryPolicy, maxEventBytes);
+    }
+
+    /** Starts a client; {@code baseUrl} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Sends a chat completion and emits the whole response. Retries what can be retried with the
+     * client's {@link RetryPolicy}. Fails with {@link IllegalArgumentException} before any network
+     * call when the request names no model and the client has no default, or has no messages.
+     */
+    public Mono<ChatResponse> generate(ChatRequest request) {
+        return Mono.defer(() -> chat.generate(request, resolveModel(request)));
+    }
+
+    /**
+     * Streams a chat completion: one {@link ChatChunk} per data event, including role-only and
+     * empty-{@code choices} chunks. Completes on {@code [DONE]} (or when the connection closes
+     * after every choice finished); a stream cut off earlier fails with
+     * {@link MalformedResponseException}, an error event with {@link StreamErrorException}.
+     *
+     * <p>Reads from the network only as the subscriber requests. Cancelling closes the connection.
+     * Retried only until the first chunk reached the subscriber, so no token arrives twice.
+     */
+    public Flux<ChatChunk> stream(ChatRequest request) {
+        return Flux.defer(() -> chat.stream(request, resolveModel(request)));
+    }
+
+    /** Lists the models the server offers ({@code GET /models}). */
+    public Mono<List<ModelInfo>> models() {
+        return chat.models();
+    }
+
+    private String resolveModel(ChatRequest request) {
+        Objects.requireNonNull(request, "request");
+        if (request.messages().isEmpty()) {
+            throw new IllegalArgumentException("messages must not be empty: add at least one message to the request");
+        }
+        String model = request.model() != null ? request.model() : defaultModel;
+        if (model == null) {
+            throw new IllegalArgumentException("model is not set: name one on the request or set the client's defaultModel");
+        }
+        return model;
+    }
+
+    /** Returns the client's name (default {@code default}). */
+    public String name() {
+        return name;
+    }
+
+    /** Returns the base URL, without a trailing slash. */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** Returns the default model, null when none. */
+    public String defaultModel() {
+        return defaultModel;
+    }
+
+    /** Returns the name of the environment variable the API key came from, null when none. */
+    public String apiKeyEnv() {
+        return apiKeyEnv;
+    }
+
+    /** Returns the retry policy. */
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
+    /** Returns how many pooled connections are in use right now; 0 when nothing is in flight. */
+    public int activeConnections() {
+        return transport.activeConnections();
+    }
+
+    /** Frees the connection pool; calls still in flight end with a connection error. */
+    @Override
+    public void close() {
+        transport.close();
+    }
+
+    /** Frees the connection pool without blocking the caller. */
+    public Mono<Void> closeAsync() {
+        return transport.closeAsync();
+    }
+
+    @Override
+    public String toString() {
+        return "OpenAiCompatClient[name=" + name + ", baseUrl=" + baseUrl + ", defaultModel=" + defaultModel
+                + ", apiKey=" + (hasApiKey ? "(set" + (apiKeyEnv != null ? " from " + apiKeyEnv : "") + ")" : "(none)")
+                + ", headers=" + headerNames.keySet() + ", retryPolicy=" + retryPolicy
+                + ", connectTimeout=" + connectTimeout + ", responseTimeout=" + responseTimeout
+                + ", streamIdleTimeout=" + streamIdleTimeout + "]";
+    }
+
+    /** Builds an {@link OpenAiCompatClient}; every setter validates its value. */
+    public static final class Builder {
+        private String name = "default";
+        private String baseUrl;
+        private String apiKey;
+        private String apiKeyEnv;
+        private String defaultModel;
+        private final Map<String, String> headers = new LinkedHashMap<>();
+        private RetryPolicy retryPolicy = RetryPolicy.defaults();
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
+        private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
+        private int maxEventBytes = DEFAULT_MAX_EVENT_BYTES;
+        private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int pendingAcquireMaxCount = DEFAULT_PENDING_ACQUIRE_MAX_COUNT;
+        private Duration pendingAcquireTimeout = DEFAULT_PENDING_ACQUIRE_TIMEOUT;
+        private boolean compression = true;
+        private TrustManagerFactory trustManagerFactory;
+        private boolean trustAll;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the server's base URL, e.g. {@code http://127.0.0.1:8000/v1}; the path prefix is
+         * kept as given and a trailing slash is dropped. Required.
+         */
+        public Builder baseUrl(String baseUrl) {
+            this.baseUrl = validateUrl(baseUrl);
+            return this;
+        }
+
+        /** Sets the API key sent as {@code Authorization: Bearer ...}; null for none. */
+        public Builder apiKey(String apiKey) {
+            if (apiKey != null) {
+                checkHeaderValue("apiKey", apiKey);
+            }
+            this.apiKey = apiKey == null || apiKey.isEmpty() ? null : apiKey;
+            this.apiKeyEnv = null;
+            return this;
+        }
+
+        /** Reads the API key from an environment variable; when it is unset, no key is sent. */
+        public Builder apiKeyFromEnv(String variable) {
+            if (variable == null || variable.isBlank()) {
+                throw new IllegalArgumentException("apiKeyFromEnv variable name must not be blank");
+            }
+            apiKey(System.getenv(variable));
+            this.apiKeyEnv = variable;
+            return this;
+        }
+
+        /** Sets the model used when a request names none. */
+        public Builder defaultModel(String model) {
+            if (model != null && model.isBlank()) {
+                throw new IllegalArgumentException("defaultModel must not be blank");
+            }
+            this.defaultModel = model;
+            return this;
+        }
+
+        /** Adds a header sent on every call; names and values with CR or LF are refused. */
+        public Builder header(String name, String value) {
+            if (name == null || name.isBlank() || !name.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
+                throw new IllegalArgumentException("header name must be a visible ASCII token, got: " + name);
+            }
+            checkHeaderValue("header '" + name + "'", Objects.requireNonNull(value, "header value"));
+            headers.put(name, value);
+            return this;
+        }
+
+        /** Sets the retry policy (default {@link RetryPolicy#defaults()}); {@link RetryPolicy#none()} turns retries off. */
+        public Builder retryPolicy(RetryPolicy retryPolicy) {
+            this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+            return this;
+        }
+
+        /** Sets the longest TCP/TLS connect (default 10 s). */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive("connectTimeout", timeout);
+            return this;
+        }
+
+        /** Sets the longest wait from sending until the response headers arrive (default 10 min). */
+        public Builder responseTimeout(Duration timeout) {
+            this.responseTimeout = positive("responseTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Sets the longest silence between data events of a stream, and from the headers to the
+         * first event (default 2 min). Keep-alive comments do not count as events.
+         */
+        public Builder streamIdleTimeout(Duration timeout) {
+            this.streamIdleTimeout = positive("streamIdleTimeout", timeout);
+            return this;
+        }
+
+        /** Sets the largest server-sent event; a larger one fails the stream (default 4 MiB). */
+        public Builder maxEventBytes(int bytes) {
+            this.maxEventBytes = atLeast("maxEventBytes", bytes, 1024);
+            return this;
+        }
+
+        /** Sets the largest non-streaming body (default 32 MiB). */
+        public Builder maxResponseBytes(int bytes) {
+            this.maxResponseBytes = atLeast("maxResponseBytes", bytes, 1024);
+            return this;
+        }
+
+        /** Sets the most connections open at once (default 500). */
+        public Builder maxConnections(int max) {
+            this.maxConnections = atLeast("maxConnections", max, 1);
+            return this;
+        }
+
+        /** Sets the most calls that may wait for a free connection; more fail at once (default 10,000). */
+        public Builder pendingAcquireMaxCount(int max) {
+            this.pendingAcquireMaxCount = atLeast("pendingAcquireMaxCount", max, 1);
+            return this;
+        }
+
+        /** Sets the longest wait for a free connection (default 45 s). */
+        public Builder pendingAcquireTimeout(Duration timeout) {
+            this.pendingAcquireTimeout = positive("pendingAcquireTimeout", timeout);
+            return this;
+        }
+
+        /** Asks for gzip-compressed responses and decodes them (default on). */
+        public Builder compression(boolean compression) {
+            this.compression = compression;
+            return this;
+        }
+
+        /** Trusts the certificates this factory trusts for https (default: the JDK's trust store). */
+        public Builder trustManagerFactory(TrustManagerFactory factory) {
+            this.trustManagerFactory = Objects.requireNonNull(factory, "trustManagerFactory");
+            return this;
+        }
+
+        /** Trusts any certificate: for tests against self-signed local servers only. */
+        public Builder insecureTrustAllCertificates() {
+            this.trustAll = true;
+            return this;
+        }
+
+        /** Names the client, for logs and its connection pool (default {@code default}). */
+        public Builder name(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /** Builds the client. */
+        public OpenAiCompatClient build() {
+            if (baseUrl == null) {
+                throw new IllegalArgumentException("baseUrl is required, e.g. http://127.0.0.1:8000/v1");
+            }
+            if (apiKey != null && baseUrl.toLowerCase(Locale.ROOT).startsWith("http:") && !isLoopback(baseUrl)) {
+                log.warn("An API key will be sent over plain HTTP to {}: use https", baseUrl);
+            }
+            return new OpenAiCompatClient(this);
+        }
+
+        private static String validateUrl(String url) {
+            if (url == null || url.isBlank()) {
+                throw new IllegalArgumentException("baseUrl must not be blank");
+            }
+            URI uri;
+            try {
+                uri = new URI(url.trim());
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("baseUrl is not a valid URL: " + url + " (" + e.getReason() + ")");
+            }
+            String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!"http".equals(scheme) && !"https".equals(scheme)) {
+                throw new IllegalArgumentException("baseUrl has unsupported scheme: " + uri.getScheme()
+                        + " (expected: http, https) in " + url);
+            }
+            if (uri.getHost() == null || uri.getHost().isEmpty()) {
+                throw new IllegalArgumentException("baseUrl has no host: " + url);
+            }
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw new IllegalArgumentException("baseUrl must not have a query or fragment: " + url);
+            }
+            String trimmed = url.trim();
+            while (trimmed.endsWith("/")) {
+                trimmed = trimmed.substring(0, trimmed.length() - 1);
+            }
+            return trimmed;
+        }
+
+        private static boolean isLoopback(String url) {
+            String host = URI.create(url).getHost();
+            if (host.equalsIgnoreCase("localhost")) {
+                return true;
+            }
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            // Only literal addresses are checked: resolving a name here would block.
+            if (!host.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+                return false;
+            }
+            try {
+                return InetAddress.getByName(host).isLoopbackAddress();
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
+        }
+
+        private static void checkHeaderValue(String what, String value) {
+            if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException(what + " must not contain CR or LF");
+            }
+        }
+
+        private static Duration positive(String field, Duration d) {
+            if (d == null || d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException(field + " must be positive, got " + d);
+            }
+            return d;
+        }
+
+        private static int atLeast(String field, int value, int min) {
+            if (value < min) {
+                throw new IllegalArgumentException(field + " must be at least " + min + ", got " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.fluxllm.internal.retry;
+
+import dev.fluxllm.OpenAiCompatException;
+import dev.fluxllm.RetryPolicy;
+import dev.fluxllm.internal.error.ExceptionFactory;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+
+/**
+ * Builds the Reactor {@link Retry} for a call from a {@link RetryPolicy}: retries retryable
+ * failures with the policy's delays, and hands the subscriber the last typed exception itself,
+ * telling how many attempts were made.
+ */
+public final class RetrySupport {
+
+    /** Hears about each retry before its delay starts. */
+    @FunctionalInterface
+    public interface RetryListener {
+        void retryScheduled(int attempt, Duration delay, OpenAiCompatException cause);
+    }
+
+    private RetrySupport() {
+    }
+
+    /**
+     * Returns the retry spec.
+     *
+     * @param started  true once the call has delivered something to its subscriber: from then on
+     *                 nothing is retried, so no token is delivered twice
+     * @param listener told about each scheduled retry, may be null
+     */
+    public static Retry spec(RetryPolicy policy, BooleanSupplier started, RetryListener listener) {
+        return Retry.from(signals -> signals.concatMap(signal -> {
+            Throwable failure = signal.failure();
+            int attempts = (int) Math.min(Integer.MAX_VALUE, signal.totalRetries() + 1);
+            if (!(failure instanceof OpenAiCompatException e)) {
+                return Mono.error(failure);
+            }
+            if (!e.isRetryable() || started.getAsBoolean() || attempts > policy.maxRetries()) {
+                return Mono.error(ExceptionFactory.withAttempts(e, attempts));
+            }
+            Duration delay = policy.delay(attempts, ThreadLocalRandom.current().nextDouble(), e.retryAfter());
+            if (listener != null) {
+                listener.retryScheduled(attempts + 1, delay, e);
+            }
+            return delay.isZero() ? Mono.just(attempts) : Mono.delay(delay, Schedulers.parallel()).thenReturn(attempts);
+        }));
+    }
+}

@@ -1,0 +1,85 @@
+package dev.fluxllm.internal.sse;
+
+import dev.fluxllm.ErrorDetails;
+import dev.fluxllm.MalformedResponseException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Accumulates bytes in a reusable array that grows by doubling up to a fixed limit, so a stream's
+ * memory stays bounded however long its events are.
+ */
+final class BoundedBytes {
+
+    private static final int INITIAL_CAPACITY = 256;
+
+    private final int limit;
+    private final String what;
+    private byte[] bytes;
+    private int length;
+
+    /**
+     * Creates an empty buffer.
+     *
+     * @param limit the most bytes it may hold
+     * @param what  what the bytes are, for the error message ("SSE event", "SSE field line")
+     */
+    BoundedBytes(int limit, String what) {
+        this.limit = limit;
+        this.what = what;
+        this.bytes = new byte[Math.min(INITIAL_CAPACITY, limit)];
+    }
+
+    byte[] array() {
+        return bytes;
+    }
+
+    int length() {
+        return length;
+    }
+
+    void clear() {
+        length = 0;
+    }
+
+    /** Appends one byte; throws when the limit would be exceeded. */
+    void append(byte b) {
+        ensureRoom(1);
+        bytes[length++] = b;
+    }
+
+    /** Appends length bytes of the source; throws when the limit would be exceeded. */
+    void append(ByteSource source, int from, int count) {
+        ensureRoom(count);
+        source.copyTo(from, bytes, length, count);
+        length += count;
+    }
+
+    /** Returns whether any of the held bytes equals b. */
+    boolean contains(byte b) {
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] == b) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Decodes the held bytes as UTF-8. */
+    String toUtf8() {
+        return new String(bytes, 0, length, StandardCharsets.UTF_8);
+    }
+
+    private void ensureRoom(int count) {
+        // Compared as long: length + count may exceed Integer.MAX_VALUE with a limit near it.
+        long needed = (long) length + count;
+        if (needed > limit) {
+            throw new MalformedResponseException(what + " exceeds the maximum event size of " + limit + " bytes",
+                    ErrorDetails.of(false), null);
+        }
+        if (needed > bytes.length) {
+            long doubled = Math.max(needed, (long) bytes.length * 2);
+            bytes = Arrays.copyOf(bytes, (int) Math.min(doubled, limit));
+        }
+    }
+}

@@ -1,0 +1,333 @@
+package dev.fluxllm.internal.sse;
+
+import io.netty.buffer.ByteBuf;
+import java.util.Objects;
+
+/**
+ * Decodes a {@code text/event-stream} body incrementally, following the WHATWG rules for parsing an
+ * event stream, and hands each event's data to an {@link SseListener} as raw UTF-8 bytes.
+ *
+ * <p>Input may be split anywhere: inside a line, between a CR and its LF, inside a UTF-8 character
+ * or inside the leading byte order mark. Data bytes are copied once, straight from the input into a
+ * reusable buffer; only {@code event:}, {@code id:} and {@code retry:} values become strings.
+ * Comment lines and unknown fields are skipped without being stored, so memory stays bounded by the
+ * maximum event size (default {@value #DEFAULT_MAX_EVENT_BYTES} bytes) whatever the server sends.
+ *
+ * <p>An event still unterminated when input ends is never dispatched; {@link #hasPartialEvent()}
+ * tells whether one was pending. One decoder serves one stream and must be used by one thread at a
+ * time. After it has thrown, or after the listener returned false, it ignores further input.
+ */
+public final class SseDecoder {
+
+    /** The default maximum size of one event's data, and of one buffered field line: 4 MiB. */
+    public static final int DEFAULT_MAX_EVENT_BYTES = 4 * 1024 * 1024;
+
+    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    /** {@link #bomMatched} once the start of the stream has been checked for a BOM. */
+    private static final int BOM_CHECKED = -1;
+
+    private final SseListener listener;
+    private final BoundedBytes data;
+    /** The value of an {@code event}, {@code id} or {@code retry} line being read. */
+    private final BoundedBytes value;
+    private final byte[] name = new byte[Field.MAX_NAME_LENGTH];
+    private final ByteSource.ArraySource arraySource = new ByteSource.ArraySource();
+    private final ByteSource.BufSource bufSource = new ByteSource.BufSource();
+
+    // State of the line being read.
+    private int bomMatched;
+    private boolean afterCr;
+    private Field field = Field.PENDING;
+    private int nameLength;
+    private boolean atValueStart;
+
+    // State of the event being built.
+    private boolean hasData;
+    private String eventType;
+    private boolean fieldsPending;
+    private String idBuffer = "";
+
+    // State of the stream.
+    private String lastEventId = "";
+    private long retryMillis = -1;
+    private long eventsDispatched;
+    private boolean stopped;
+    private boolean failed;
+
+    /** Creates a decoder with the default maximum event size, {@value #DEFAULT_MAX_EVENT_BYTES} bytes. */
+    public SseDecoder(SseListener listener) {
+        this(DEFAULT_MAX_EVENT_BYTES, listener);
+    }
+
+    /**
+     * Creates a decoder.
+     *
+     * @param maxEventBytes the most data bytes one event may carry (its data lines joined with
+     *                      '\n'), and the longest {@code event}/{@code id}/{@code retry} value; at least 1
+     * @param listener      receives the events
+     * @throws IllegalArgumentException when maxEventBytes is less than 1
+     */
+    public SseDecoder(int maxEventBytes, SseListener listener) {
+        if (maxEventBytes < 1) {
+            throw new IllegalArgumentException("maxEventBytes must be at least 1: " + maxEventBytes);
+        }
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.data = new BoundedBytes(maxEventBytes, "SSE event");
+        this.value = new BoundedBytes(maxEventBytes, "SSE field line");
+    }
+
+    /**
+     * Decodes all readable bytes of a buffer and advances its reader index to its writer index,
+     * also when the decoder is stopped or throws. Never releases the buffer.
+     *
+     * @throws dev.fluxllm.MalformedResponseException when an event or field line exceeds the maximum size
+     */
+    public void decode(ByteBuf in) {
+        int start = in.readerIndex();
+        int end = in.writerIndex();
+        try {
+            if (start < end && !ignoresInput()) {
+                if (in.hasArray()) {
+                    int base = in.arrayOffset();
+                    run(arraySource.point(in.array()), base + start, base + end);
+                } else {
+                    run(bufSource.point(in), start, end);
+                }
+            }
+        } finally {
+            in.readerIndex(end);
+            ByteSource.clear(arraySource, bufSource);
+        }
+    }
+
+    /**
+     * Decodes length bytes of an array starting at offset. The decoder keeps no reference to it.
+     *
+     * @throws dev.fluxllm.MalformedResponseException when an event or field line exceeds the maximum size
+     * @throws IndexOutOfBoundsException when the range lies outside the array
+     */
+    public void decode(byte[] in, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, in.length);
+        if (length == 0 || ignoresInput()) {
+            return;
+        }
+        try {
+            run(arraySource.point(in), offset, offset + length);
+        } finally {
+            ByteSource.clear(arraySource, bufSource);
+        }
+    }
+
+    /** Returns whether the listener returned false, after which all input is ignored. */
+    public boolean isStopped() {
+        return stopped;
+    }
+
+    /**
+     * Returns the last event ID as of the last blank line (WHATWG's "last event ID string"),
+     * {@code ""} initially. During {@link SseListener#onEvent} it is the dispatched event's ID.
+     */
+    public String lastEventId() {
+        return lastEventId;
+    }
+
+    /** Returns the last valid {@code retry:} value in milliseconds, -1 when there was none. */
+    public long retryMillis() {
+        return retryMillis;
+    }
+
+    /**
+     * Returns whether input is pending that has not been dispatched: part of a line without its end,
+     * part of a byte order mark, or field lines not yet followed by a blank line. Comment lines and
+     * ignored fields do not count. True at the end of a stream means it was cut off mid-event.
+     */
+    public boolean hasPartialEvent() {
+        return bomMatched > 0 || field != Field.PENDING || nameLength > 0 || fieldsPending;
+    }
+
+    /** Returns how many events were handed to the listener. */
+    public long eventsDispatched() {
+        return eventsDispatched;
+    }
+
+    private boolean ignoresInput() {
+        return stopped || failed;
+    }
+
+    /** Decodes source[pos, end), which is not empty. */
+    private void run(ByteSource source, int pos, int end) {
+        try {
+            if (bomMatched != BOM_CHECKED) {
+                pos = skipBom(source, pos, end);
+            }
+            if (afterCr && pos < end) {
+                // The CR that ended the previous read was the line end; an LF now is its second half.
+                afterCr = false;
+                if (source.get(pos) == '\n') {
+                    pos++;
+                }
+            }
+            while (pos < end && !stopped) {
+                int lineEnd = source.indexOfLineEnd(pos, end);
+                if (lineEnd < 0) {
+                    readLinePart(source, pos, end);
+                    return;
+                }
+                readLinePart(source, pos, lineEnd);
+                endLine();
+                pos = lineEnd + 1;
+                if (source.get(lineEnd) == '\r') {
+                    if (pos == end) {
+                        afterCr = true;
+                    } else if (source.get(pos) == '\n') {
+                        pos++;
+                    }
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            // A half-read line cannot be resumed; listener exceptions land here too.
+            failed = true;
+            throw e;
+        }
+    }
+
+    /** Skips a leading BOM, which may arrive split across reads; returns where the content starts. */
+    private int skipBom(ByteSource source, int pos, int end) {
+        while (pos < end && bomMatched < BOM.length) {
+            if (source.get(pos) != BOM[bomMatched]) {
+                // Not a BOM after all: the bytes matched so far are the start of the first line.
+                int matched = bomMatched;
+                bomMatched = BOM_CHECKED;
+                if (matched > 0) {
+                    readLinePart(new ByteSource.ArraySource().point(BOM), 0, matched);
+                }
+                return pos;
+            }
+            bomMatched++;
+            pos++;
+        }
+        if (bomMatched == BOM.length) {
+            bomMatched = BOM_CHECKED;
+        }
+        return pos;
+    }
+
+    /** Reads source[from, to), a part of the current line without its line end. */
+    private void readLinePart(ByteSource source, int from, int to) {
+        if (field == Field.PENDING) {
+            while (from < to) {
+                byte b = source.get(from++);
+                if (b == ':') {
+                    startValue(Field.of(name, nameLength));
+                    break;
+                }
+                if (nameLength == Field.MAX_NAME_LENGTH) {
+                    // Longer than any known field name: skip the rest of the line.
+                    field = Field.IGNORED;
+                    return;
+                }
+                name[nameLength++] = b;
+            }
+        }
+        if (from == to || field == Field.IGNORED) {
+            return;
+        }
+        if (atValueStart) {
+            atValueStart = false;
+            if (source.get(from) == ' ' && ++from == to) {
+                return;
+            }
+        }
+        if (field == Field.DATA) {
+            data.append(source, from, to - from);
+        } else {
+            value.append(source, from, to - from);
+        }
+    }
+
+    private void startValue(Field f) {
+        field = f;
+        atValueStart = f != Field.IGNORED;
+        if (f == Field.DATA) {
+            startDataLine();
+        }
+    }
+
+    private void startDataLine() {
+        if (hasData) {
+            data.append((byte) '\n');
+        }
+        hasData = true;
+    }
+
+    /** Acts on the line just ended: a blank line dispatches, a field line takes effect. */
+    private void endLine() {
+        Field f = field;
+        if (f == Field.PENDING) {
+            if (nameLength == 0) {
+                dispatch();
+                return;
+            }
+            // A line without a colon is a field name with an empty value.
+            f = Field.of(name, nameLength);
+            if (f == Field.DATA) {
+                startDataLine();
+            }
+        }
+        switch (f) {
+            case EVENT -> eventType = value.length() == 0 ? null : value.toUtf8();
+            case ID -> {
+                if (!value.contains((byte) 0)) {
+                    idBuffer = value.length() == 0 ? "" : value.toUtf8();
+                }
+            }
+            case RETRY -> parseRetry();
+            default -> {
+            }
+        }
+        if (f != Field.IGNORED) {
+            fieldsPending = true;
+        }
+        field = Field.PENDING;
+        nameLength = 0;
+        atValueStart = false;
+        value.clear();
+    }
+
+    private void parseRetry() {
+        int length = value.length();
+        if (length == 0) {
+            return;
+        }
+        byte[] digits = value.array();
+        long millis = 0;
+        for (int i = 0; i < length; i++) {
+            int d = digits[i] - '0';
+            if (d < 0 || d > 9) {
+                return;
+            }
+            // Saturate rather than overflow: an absurd delay is still "wait very long".
+            millis = millis > (Long.MAX_VALUE - d) / 10 ? Long.MAX_VALUE : millis * 10 + d;
+        }
+        retryMillis = millis;
+    }
+
+    private void dispatch() {
+        lastEventId = idBuffer;
+        fieldsPending = false;
+        String type = eventType;
+        eventType = null;
+        if (!hasData) {
+            return;
+        }
+        // Reset before the call, so that the state is clean whatever the listener does; the bytes
+        // stay in place until the next data line overwrites them.
+        int length = data.length();
+        hasData = false;
+        data.clear();
+        eventsDispatched++;
+        if (!listener.onEvent(type, data.array(), 0, length)) {
+            stopped = true;
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package dev.fluxllm.internal.transport;
+
+import dev.fluxllm.internal.error.ExceptionFactory;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import javax.net.ssl.SSLException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/**
+ * Sends requests over one Reactor Netty {@link HttpClient} with its own connection pool: the only
+ * class that touches Reactor Netty. Every method returns a cold publisher; each subscription sends
+ * the request afresh, which is what makes retrying correct.
+ *
+ * <p>Reactor Netty's own retry-once is off (a server may already be generating), redirects are
+ * not followed, and cancelling a call closes its connection.
+ */
+public final class HttpTransport implements AutoCloseable {
+
+    private static final Logger log = Loggers.getLogger("dev.fluxllm.transport");
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+
+    private final TransportConfig config;
+    private final ConnectionProvider pool;
+    private final PoolStats poolStats = new PoolStats();
+    private final HttpClient jsonClient;
+    private final HttpClient sseClient;
+
+    public HttpTransport(TransportConfig config) {
+        this.config = config;
+        this.pool = ConnectionProvider.builder(config.poolName())
+                .maxConnections(config.maxConnections())
+                .pendingAcquireMaxCount(config.pendingAcquireMaxCount())
+                .pendingAcquireTimeout(config.pendingAcquireTimeout())
+                .maxIdleTime(Duration.ofSeconds(30))
+                .metrics(true, () -> poolStats)
+                .build();
+        HttpClient base = HttpClient.create(pool)
+                .disableRetry(true)
+                .followRedirect(false)
+                .compress(config.compress())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                        config.connectTimeout().toMillis()))
+                .headers(h -> {
+                    config.headers().forEach(h::set);
+                    h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+                });
+        if (config.baseUrl().regionMatches(true, 0, "https:", 0, 6)) {
+            base = secure(base, config.tls());
+        }
+        this.jsonClient = base.headers(h -> h.set(HttpHeaderNames.ACCEPT, "application/json"));
+        this.sseClient = base.headers(h -> h.set(HttpHeaderNames.ACCEPT, "text/event-stream"));
+    }
+
+    private static HttpClient secure(HttpClient client, TlsSettings tls) {
+        if (tls == null) {
+            return client.secure();
+        }
+        try {
+            SslContextBuilder builder = SslContextBuilder.forClient();
+            if (tls.insecureTrustAll()) {
+                builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
+            } else if (tls.trustManagerFactory() != null) {
+                builder.trustManager(tls.trustManagerFactory());
+            }
+            var context = builder.build();
+            return client.secure(spec -> spec.sslContext(context));
+        } catch (SSLException e) {
+            throw new IllegalArgumentException("TLS settings are not usable: " + e.getMessage(), e);
+        }
+    }
+
+    /** Returns the connections currently handed out by the pool (0 when idle). */
+    public int activeConnections() {
+        return poolStats.acquired();
+    }
+
+    /**
+     * Sends a request and aggregates the whole response (any status), at most
+     * {@code maxResponseBytes}. Transport failures arrive as typed exceptions.
+     */
+    public Mono<HttpReply> exchange(HttpMethod method, String path, byte[] body) {
+        String what = method + " " + config.baseUrl() + path;
+        return Mono.defer(() -> {
+            CallWatch watch = new CallWatch(Schedulers.parallel(), config.responseTimeout(), config.idleTimeout(), what);
+            long start = System.nanoTime();
+            HttpClient.ResponseReceiver<?> receiver = body == null
+                    ? jsonClient.request(method).uri(config.baseUrl() + path)
+                    : jsonClient.request(method).uri(config.baseUrl() + path).send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
+            Flux<HttpReply> call = receiver.responseConnection((resp, conn) -> {
+                watch.headersArrived();
+                int max = resp.status().code() / 100 == 2 ? config.maxResponseBytes() : MAX_ERROR_BODY;
+                return collect(conn, max, watch)
+                        .map(bytes -> new HttpReply(resp.status().code(), resp.status().reasonPhrase(),
+                                resp.responseHeaders(), bytes))
+                        .doOnNext(r -> {
+                            if (log.isDebugEnabled()) {
+                                log.debug("{} -> {} in {} ms", what, r.status(), (System.nanoTime() - start) / 1_000_000);
+                            }
+                        });
+            });
+            return watch.guard(call).onErrorMap(t -> TransportErrors.map(t, what)).next();
+        });
+    }
+
+    /**
+     * Sends a request expecting a server-sent event stream and decodes it read by read, as demand
+     * allows. A non-2xx status becomes the typed error for it; a 2xx that is not
+     * {@code text/event-stream} becomes {@code MalformedResponseException} (or the error its body
+     * holds). The decoder is made per attempt from the response's {@code x-request-id}. Completing on {@link BodyDecoder#isDone()}, cancelling or failing closes the connection.
+     */
+    public <T> Flux<T> stream(String path, byte[] body, Function<String, ? extends BodyDecoder<T>> decoders,
+                              Function<HttpReply, Throwable> nonStreamReply) {
+        String what = "POST " + config.baseUrl() + path;
+        return Flux.defer(() -> {
+            CallWatch watch = new CallWatch(Schedulers.parallel(), config.responseTimeout(), config.idleTimeout(), what);
+            Flux<T> call = sseClient.post().uri(config.baseUrl() + path)
+                    .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
+                    .responseConnection((resp, conn) -> {
+                        watch.headersArrived();
+                        if (log.isDebugEnabled()) {
+                            log.debug("{} -> {} (stream)", what, resp.status().code());
+                        }
+                        if (resp.status().code() / 100 != 2 || !isEventStream(resp.responseHeaders())) {
+                            return collect(conn, MAX_ERROR_BODY, watch).flatMapMany(bytes -> Flux.<T>error(
+                                    nonStreamReply.apply(new HttpReply(resp.status().code(),
+                                            resp.status().reasonPhrase(), resp.responseHeaders(), bytes))));
+                        }
+                        return decode(conn, decoders.apply(resp.responseHeaders().get("x-request-id")), watch);
+                    });
+            return watch.guard(call).onErrorMap(t -> TransportErrors.map(t, what));
+        });
+    }
+
+    private <T> Flux<T> decode(Connection conn, BodyDecoder<T> decoder, CallWatch watch) {
+        return conn.inbound().receive()
+                .map(buf -> {
+                    List<T> items = decoder.decode(buf);
+                    if (!items.isEmpty()) {
+                        watch.touch();
+                    }
+                    return items;
+                })
+                .takeUntil(items -> decoder.isDone() || decoder.failure() != null)
+                .concatMapIterable(Function.identity(), 1)
+                .concatWith(Mono.defer(() -> {
+                    Throwable failure = decoder.failure();
+                    if (failure != null) {
+                        return Mono.error(failure);
+                    }
+                    if (!decoder.isDone()) {
+                        decoder.endOfBody(false);
+                    }
+                    return Mono.empty();
+                }))
+                .onErrorResume(TransportErrors::isPrematureClose, e -> Mono.fromRunnable(() -> decoder.endOfBody(true)))
+                .doFinally(signal -> {
+                    // A body read to its end returns the connection to the pool by itself; anything
+                    // else (done early, cancelled, failed) must not leave it half-read in the pool.
+                    if (signal != SignalType.ON_COMPLETE || decoder.isDone()) {
+                        conn.dispose();
+                    }
+                });
+    }
+
+    private static Mono<byte[]> collect(Connection conn, int max, CallWatch watch) {
+        return conn.inbound().receive()
+                .reduce(new BodyCollector(max), (c, buf) -> {
+                    watch.touch();
+                    return c.add(buf);
+                })
+                .map(BodyCollector::toByteArray)
+                .doFinally(signal -> {
+                    if (signal != SignalType.ON_COMPLETE) {
+                        conn.dispose();
+                    }
+                });
+    }
+
+    private static boolean isEventStream(HttpHeaders headers) {
+        String type = headers.get(HttpHeaderNames.CONTENT_TYPE);
+        if (type == null) {
+            return false;
+        }
+        int semi = type.indexOf(';');
+        String media = (semi < 0 ? type : type.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+        return media.equals("text/event-stream");
+    }
+
+    /** Frees the connection pool; calls in flight end with a connection error. */
+    @Override
+    public void close() {
+        pool.dispose();
+    }
+
+    /** Frees the connection pool without blocking. */
+    public Mono<Void> closeAsync() {
+        return pool.disposeLater();
+    }
+}

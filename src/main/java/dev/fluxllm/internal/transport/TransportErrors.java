@@ -1,0 +1,63 @@
+package dev.fluxllm.internal.transport;
+
+import dev.fluxllm.OpenAiCompatException;
+import dev.fluxllm.internal.error.ExceptionFactory;
+import io.netty.channel.ConnectTimeoutException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+import reactor.netty.http.client.PrematureCloseException;
+import reactor.netty.internal.shaded.reactor.pool.PoolAcquirePendingLimitException;
+import reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException;
+
+/** Maps what Reactor Netty and the JDK throw to the library's typed exceptions. */
+final class TransportErrors {
+
+    private TransportErrors() {
+    }
+
+    /** Returns whether the failure is a close before the response was complete. */
+    static boolean isPrematureClose(Throwable t) {
+        return t instanceof PrematureCloseException;
+    }
+
+    static Throwable map(Throwable t, String what) {
+        if (t instanceof OpenAiCompatException || t instanceof IllegalArgumentException) {
+            return t;
+        }
+        if (t instanceof ConnectTimeoutException) {
+            return ExceptionFactory.timeout("Connect timed out to " + what + ": " + t.getMessage(), t);
+        }
+        if (t instanceof PoolAcquireTimeoutException) {
+            return ExceptionFactory.timeout("No pooled connection became free in time for " + what
+                    + " (pendingAcquireTimeout): " + t.getMessage(), t);
+        }
+        if (t instanceof PoolAcquirePendingLimitException) {
+            return ExceptionFactory.connection("Too many calls waiting for a connection for " + what
+                    + " (pendingAcquireMaxCount reached): " + t.getMessage(), false, t);
+        }
+        if (t instanceof TimeoutException || t instanceof io.netty.handler.timeout.TimeoutException) {
+            return ExceptionFactory.timeout("Timed out: " + what, t);
+        }
+        if (t instanceof PrematureCloseException) {
+            return ExceptionFactory.connection("Connection closed before the response was complete: " + what
+                    + " (" + t.getMessage() + ")", true, t);
+        }
+        if (t instanceof UnknownHostException) {
+            return ExceptionFactory.connection("Unknown host for " + what + ": " + t.getMessage(), true, t);
+        }
+        if (t instanceof ConnectException) {
+            return ExceptionFactory.connection("Connection refused: " + what + " (" + t.getMessage() + ")", true, t);
+        }
+        if (t instanceof SSLException) {
+            return ExceptionFactory.connection("TLS failure talking to " + what + ": " + t.getMessage(), false, t);
+        }
+        if (t instanceof ClosedChannelException || t instanceof IOException) {
+            return ExceptionFactory.connection("Connection failed: " + what + " (" + t + ")", true, t);
+        }
+        return t;
+    }
+}
