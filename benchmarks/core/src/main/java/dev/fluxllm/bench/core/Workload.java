@@ -52,6 +52,7 @@ final class Workload implements AutoCloseable {
         }
         if (pool != null) {
             for (int i = 0; i < calls; i++) {
+                rampUp(i, concurrency);
                 pool.execute(() -> {
                     try {
                         check(call.get().toCompletableFuture().join(), null);
@@ -65,6 +66,7 @@ final class Workload implements AutoCloseable {
         } else {
             Semaphore inFlight = new Semaphore(concurrency);
             for (int i = 0; i < calls; i++) {
+                rampUp(i, concurrency);
                 inFlight.acquire();
                 CompletionStage<Answer> stage;
                 try {
@@ -84,6 +86,16 @@ final class Workload implements AutoCloseable {
                 + done.getCount() + " of " + calls + " calls unfinished");
         }
         return failure.get();
+    }
+
+    /**
+     * Opens thousands of streams in waves (100 per 5 ms) rather than in one burst: a burst overflows
+     * the kernel's accept queue (somaxconn), and that would measure the loopback, not the client.
+     */
+    private static void rampUp(int started, int concurrency) throws InterruptedException {
+        if (concurrency >= 1000 && started < concurrency && started > 0 && started % 100 == 0) {
+            Thread.sleep(5);
+        }
     }
 
     private void check(Answer a, Throwable e) {

@@ -16,15 +16,24 @@ final class JmhTable {
     static String fromCsv(Path csv) throws IOException {
         List<String> lines = Files.readAllLines(csv);
         StringBuilder b = new StringBuilder("## JMH microbenchmarks\n\n")
-            .append("Single fork, short iterations (see `run.sh`); `-prof gc` rows give bytes allocated per operation.\n\n")
+            .append("Single fork, short iterations (see `run.sh`). Every benchmark counts one operation per event or chunk,\n")
+            .append("so ns/op is per chunk and the `gc.alloc.rate.norm` rows (from `-prof gc`) are bytes allocated per chunk.\n\n")
             .append("| Benchmark | Mode | Score | Error | Unit |\n|---|---|---:|---:|---|\n");
+        List<String> header = fields(lines.get(0));
         for (String line : lines.subList(1, lines.size())) {
             List<String> f = fields(line);
             if (f.size() < 7) {
                 continue;
             }
-            String name = f.get(0).replace("dev.fluxllm.bench.jmh.", "");
-            boolean keep = !name.contains(":") || name.endsWith("gc.alloc.rate.norm");
+            StringBuilder params = new StringBuilder();
+            for (int i = 7; i < f.size() && i < header.size(); i++) {
+                if (!f.get(i).isEmpty()) {
+                    params.append(params.length() == 0 ? " (" : ", ")
+                        .append(header.get(i).replace("Param: ", "")).append('=').append(f.get(i));
+                }
+            }
+            String name = f.get(0).replace("dev.fluxllm.bench.jmh.", "") + (params.length() == 0 ? "" : params + ")");
+            boolean keep = !f.get(0).contains(":") || f.get(0).endsWith("gc.alloc.rate.norm");
             if (keep) {
                 b.append("| ").append(name).append(" | ").append(f.get(1)).append(" | ")
                     .append(num(f.get(4))).append(" | ").append(num(f.get(5))).append(" | ").append(f.get(6)).append(" |\n");

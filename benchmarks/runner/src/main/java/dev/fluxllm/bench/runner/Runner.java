@@ -27,7 +27,7 @@ public final class Runner {
         if (serverCp == null) {
             throw new IllegalStateException("build first: server/target/classpath.txt is missing");
         }
-        try (ServerProcess server = new ServerProcess(serverCp)) {
+        try (ServerProcess server = new ServerProcess(serverCp, raw.resolve("server.log"))) {
             for (Run run : Run.plan(quick)) {
                 if (!runs.isEmpty() && runs.stream().noneMatch(r -> run.key().startsWith(r))) {
                     continue;

@@ -12,10 +12,10 @@ final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final int port;
 
-    ServerProcess(String classpath) throws IOException {
+    ServerProcess(String classpath, java.nio.file.Path log) throws IOException {
         process = new ProcessBuilder(List.of(Jvm.java(), "-Xms512m", "-Xmx512m", "-cp", classpath,
             "dev.fluxllm.bench.server.BenchServer", "0", "2"))
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .redirectError(log.toFile())
             .start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line = out.readLine();

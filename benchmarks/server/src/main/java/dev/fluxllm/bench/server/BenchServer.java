@@ -5,6 +5,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
@@ -26,10 +30,14 @@ public final class BenchServer {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         ScriptCache scripts = new ScriptCache();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        // A separate acceptor thread: event loops busy pacing 10,000 streams must not starve accepts.
+        EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, io);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, io);
         Channel server = new ServerBootstrap()
-            .group(group)
-            .channel(NioServerSocketChannel.class)
+            .group(acceptor, group)
+            .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 16384)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -47,6 +55,7 @@ public final class BenchServer {
         }
         server.close().sync();
         group.shutdownGracefully().sync();
+        acceptor.shutdownGracefully().sync();
     }
 
     private BenchServer() {
