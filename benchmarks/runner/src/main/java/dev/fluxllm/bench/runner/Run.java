@@ -1,0 +1,38 @@
+package dev.fluxllm.bench.runner;
+
+import java.util.List;
+
+/**
+ * One measured scenario as the contender JVM receives it. {@code onlyEventLoopClients} marks the
+ * big slow-stream runs that thread-per-stream clients skip.
+ */
+record Run(String title, String scenario, boolean stream, int concurrency, int calls, int warmupCalls,
+           int warmup, int iterations, boolean onlyEventLoopClients) {
+
+    String key() {
+        return scenario + "-c" + concurrency + (stream ? "-stream" : "-generate");
+    }
+
+    static List<Run> plan(boolean quick) {
+        if (quick) {
+            return List.of(
+                new Run("Text stream, 2,000 chunks", "text-2000", true, 1, 1, 1, 2, 3, false),
+                new Run("Two tool calls, 500 fragments each, interleaved", "tools-interleaved-500", true, 1, 1, 1, 2, 3, false),
+                new Run("Two tool calls, 500 fragments each, sequential", "tools-sequential-500", true, 1, 1, 1, 2, 3, false),
+                new Run("Small non-streaming completions, concurrency 1", "small", false, 1, 200, 200, 2, 3, false),
+                new Run("Small non-streaming completions, concurrency 64", "small", false, 64, 1000, 1000, 2, 3, false),
+                new Run("200 concurrent slow streams (20 chunks, 20 ms apart)", "slow-20-20", true, 200, 200, 200, 1, 2, false));
+        }
+        // Calls per iteration keep each iteration at >= ~0.5 s of CPU for the baseline: the JDK's
+        // process CPU clock ticks in 10 ms steps.
+        return List.of(
+            new Run("Text stream, 20,000 chunks", "text-20000", true, 1, 10, 10, 3, 5, false),
+            new Run("Two tool calls, 5,000 fragments each, interleaved", "tools-interleaved-5000", true, 1, 20, 20, 3, 5, false),
+            new Run("Two tool calls, 5,000 fragments each, sequential", "tools-sequential-5000", true, 1, 20, 20, 3, 5, false),
+            new Run("Small non-streaming completions, concurrency 1", "small", false, 1, 5000, 5000, 3, 5, false),
+            new Run("Small non-streaming completions, concurrency 64", "small", false, 64, 20000, 20000, 3, 5, false),
+            new Run("1,000 concurrent slow streams (100 chunks, 20 ms apart)", "slow-100-20", true, 1000, 1000, 1000, 1, 3, false),
+            new Run("5,000 concurrent slow streams (100 chunks, 20 ms apart)", "slow-100-20", true, 5000, 5000, 1000, 1, 2, true),
+            new Run("10,000 concurrent slow streams (100 chunks, 20 ms apart)", "slow-100-20", true, 10000, 10000, 1000, 1, 2, true));
+    }
+}
