@@ -13,6 +13,8 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.TokenStreamFactory;
+import tools.jackson.core.async.ByteArrayFeeder;
+import tools.jackson.core.util.JsonParserDelegate;
 
 /**
  * Reads {@code chat.completion.chunk} payloads (or a whole {@code chat.completion}, whose choices
@@ -32,6 +34,8 @@ public final class ChunkReader {
     private static final TokenStreamFactory FACTORY = Json.MAPPER.tokenStreamFactory();
 
     private final boolean completion;
+    /** A stream's events are fed, one after another, to one non-blocking parser: none is built per event. */
+    private FedParser fed;
     private String lastId;
     private String lastModel;
     private String lastFinish;
@@ -63,6 +67,9 @@ public final class ChunkReader {
         error = null;
         hadChoices = false;
         choiceWithoutBody = false;
+        if (!completion) {
+            return readFed(data, offset, length);
+        }
         try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), data, offset, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new NotAnObjectException(p.currentToken());
@@ -72,6 +79,27 @@ public final class ChunkReader {
                 throw new NotAnObjectException(p.currentToken());
             }
             return chunk;
+        }
+    }
+
+    private ChatChunk readFed(byte[] data, int offset, int length) {
+        FedParser p = fed != null ? fed : (fed = new FedParser());
+        try {
+            p.feed(data, offset, length);
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new NotAnObjectException(p.currentToken());
+            }
+            ChatChunk chunk = readObject(p);
+            JsonToken after = p.nextTokenOrNone();
+            if (after != JsonToken.NOT_AVAILABLE) {
+                throw new NotAnObjectException(after);
+            }
+            return chunk;
+        } catch (RuntimeException e) {
+            // A parser that failed mid-value holds half a document: never feed it again.
+            fed = null;
+            p.close();
+            throw e;
         }
     }
 
@@ -443,10 +471,77 @@ public final class ChunkReader {
         return value;
     }
 
+    /**
+     * Wraps a non-blocking parser that is fed one whole event at a time. Running out of input
+     * inside a value means the event was cut short: that is an error here, never a state to wait in,
+     * so every read loop ends.
+     */
+    private static final class FedParser extends JsonParserDelegate {
+        private final ByteArrayFeeder feeder;
+
+        FedParser() {
+            super(FACTORY.createNonBlockingByteArrayParser(ObjectReadContext.empty()));
+            this.feeder = (ByteArrayFeeder) delegate.nonBlockingInputFeeder();
+        }
+
+        void feed(byte[] data, int offset, int length) {
+            feeder.feedInput(data, offset, offset + length);
+        }
+
+        /** Returns the next token, NOT_AVAILABLE when the event holds nothing more. */
+        JsonToken nextTokenOrNone() {
+            return delegate.nextToken();
+        }
+
+        @Override
+        public JsonToken nextToken() {
+            return checked(delegate.nextToken());
+        }
+
+        @Override
+        public String nextName() {
+            String name = delegate.nextName();
+            if (name == null) {
+                checked(delegate.currentToken());
+            }
+            return name;
+        }
+
+        @Override
+        public JsonParser skipChildren() {
+            JsonToken t = delegate.currentToken();
+            if (t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
+                return this;
+            }
+            int open = 1;
+            while (open > 0) {
+                JsonToken next = nextToken();
+                if (next.isStructStart()) {
+                    open++;
+                } else if (next.isStructEnd()) {
+                    open--;
+                }
+            }
+            return this;
+        }
+
+        private static JsonToken checked(JsonToken t) {
+            if (t == JsonToken.NOT_AVAILABLE || t == null) {
+                throw new NotAnObjectException("the event ends inside a JSON value");
+            }
+            return t;
+        }
+    }
+
     /** Signals a payload that is valid JSON but not one object. */
     public static final class NotAnObjectException extends RuntimeException {
         NotAnObjectException(JsonToken token) {
-            super("expected one JSON object, found " + (token == null ? "end of input" : token.asString()));
+            this("expected one JSON object, found " + (token == null ? "end of input"
+                    : token == JsonToken.NOT_AVAILABLE ? "nothing" : token.asString()));
+        }
+
+        NotAnObjectException(String message) {
+            super(message);
         }
     }
 }
