@@ -4,6 +4,7 @@ import dev.fluxllm.ChatChunk;
 import dev.fluxllm.ChunkChoice;
 import dev.fluxllm.ToolCallDelta;
 import dev.fluxllm.Usage;
+import java.io.InputStream;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,6 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.TokenStreamFactory;
-import tools.jackson.core.async.ByteArrayFeeder;
 import tools.jackson.core.util.JsonParserDelegate;
 
 /**
@@ -34,7 +34,7 @@ public final class ChunkReader {
     private static final TokenStreamFactory FACTORY = Json.MAPPER.tokenStreamFactory();
 
     private final boolean completion;
-    /** A stream's events are fed, one after another, to one non-blocking parser: none is built per event. */
+    /** A stream's events are read, one after another, by one parser: none is built per event. */
     private FedParser fed;
     private String lastId;
     private String lastModel;
@@ -83,23 +83,40 @@ public final class ChunkReader {
     }
 
     private ChatChunk readFed(byte[] data, int offset, int length) {
-        FedParser p = fed != null ? fed : (fed = new FedParser());
+        if (fed == null) {
+            if (length < 4) {
+                // The parser detects the encoding from the first four bytes: too short to start one.
+                return readOnce(data, offset, length);
+            }
+            fed = new FedParser();
+        }
+        FedParser p = fed;
         try {
             p.feed(data, offset, length);
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new NotAnObjectException(p.currentToken());
             }
             ChatChunk chunk = readObject(p);
-            JsonToken after = p.nextTokenOrNone();
-            if (after != JsonToken.NOT_AVAILABLE) {
-                throw new NotAnObjectException(after);
-            }
+            p.endEvent();
             return chunk;
         } catch (RuntimeException e) {
             // A parser that failed mid-value holds half a document: never feed it again.
             fed = null;
             p.close();
             throw e;
+        }
+    }
+
+    private ChatChunk readOnce(byte[] data, int offset, int length) {
+        try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), data, offset, length)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new NotAnObjectException(p.currentToken());
+            }
+            ChatChunk chunk = readObject(p);
+            if (p.nextToken() != null) {
+                throw new NotAnObjectException(p.currentToken());
+            }
+            return chunk;
         }
     }
 
@@ -472,64 +489,85 @@ public final class ChunkReader {
     }
 
     /**
-     * Wraps a non-blocking parser that is fed one whole event at a time. Running out of input
-     * inside a value means the event was cut short: that is an error here, never a state to wait in,
-     * so every read loop ends.
+     * Keeps one blocking parser for a whole stream, reading the events one after another from an
+     * input that holds exactly the current event: no parser is built per event, and tokens are
+     * read at the blocking parser's speed. An event that ends inside a value meets end of input,
+     * which fails the event (and retires the parser).
      */
     private static final class FedParser extends JsonParserDelegate {
-        private final ByteArrayFeeder feeder;
+        private final EventInput input;
+        /** Bytes of all events before the current one. */
+        private long eventStart;
+        private byte[] data;
+        private int offset;
+        private int length;
 
         FedParser() {
-            super(FACTORY.createNonBlockingByteArrayParser(ObjectReadContext.empty()));
-            this.feeder = (ByteArrayFeeder) delegate.nonBlockingInputFeeder();
+            this(new EventInput());
+        }
+
+        private FedParser(EventInput input) {
+            super(FACTORY.createParser(ObjectReadContext.empty(), input));
+            this.input = input;
         }
 
         void feed(byte[] data, int offset, int length) {
-            feeder.feedInput(data, offset, offset + length);
+            this.data = data;
+            this.offset = offset;
+            this.length = length;
+            input.set(data, offset, length);
         }
 
-        /** Returns the next token, NOT_AVAILABLE when the event holds nothing more. */
-        JsonToken nextTokenOrNone() {
-            return delegate.nextToken();
-        }
-
-        @Override
-        public JsonToken nextToken() {
-            return checked(delegate.nextToken());
-        }
-
-        @Override
-        public String nextName() {
-            String name = delegate.nextName();
-            if (name == null) {
-                checked(delegate.currentToken());
-            }
-            return name;
-        }
-
-        @Override
-        public JsonParser skipChildren() {
-            JsonToken t = delegate.currentToken();
-            if (t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
-                return this;
-            }
-            int open = 1;
-            while (open > 0) {
-                JsonToken next = nextToken();
-                if (next.isStructStart()) {
-                    open++;
-                } else if (next.isStructEnd()) {
-                    open--;
+        /** Checks that only white space follows the object in the event, and lets go of its bytes. */
+        void endEvent() {
+            long consumed = delegate.currentLocation().getByteOffset() - eventStart;
+            for (int i = offset + (int) consumed, end = offset + length; i < end; i++) {
+                byte b = data[i];
+                if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                    throw new NotAnObjectException("expected one JSON object, found more after it");
                 }
             }
-            return this;
+            // Bytes the parser never took (white space) will never count in its offset.
+            eventStart += length - input.clear();
+            data = null;
+        }
+    }
+
+    /** Holds the bytes of the current event for the parser; nothing more, so a cut-off value ends there. */
+    private static final class EventInput extends InputStream {
+        private byte[] data;
+        private int pos;
+        private int end;
+
+        void set(byte[] data, int offset, int length) {
+            this.data = data;
+            this.pos = offset;
+            this.end = offset + length;
         }
 
-        private static JsonToken checked(JsonToken t) {
-            if (t == JsonToken.NOT_AVAILABLE || t == null) {
-                throw new NotAnObjectException("the event ends inside a JSON value");
+        /** Lets go of the event; returns how many of its bytes were never read. */
+        int clear() {
+            int unread = end - pos;
+            data = null;
+            pos = 0;
+            end = 0;
+            return unread;
+        }
+
+        @Override
+        public int read() {
+            return pos < end ? data[pos++] & 0xFF : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (pos >= end) {
+                return -1;
             }
-            return t;
+            int n = Math.min(len, end - pos);
+            System.arraycopy(data, pos, b, off, n);
+            pos += n;
+            return n;
         }
     }
 

@@ -35,7 +35,6 @@ public final class SseDecoder {
     private final BoundedBytes value;
     private final byte[] name = new byte[Field.MAX_NAME_LENGTH];
     private final ByteSource.ArraySource arraySource = new ByteSource.ArraySource();
-    private final ByteSource.BufSource bufSource = new ByteSource.BufSource();
 
     // State of the line being read.
     private int bomMatched;
@@ -106,7 +105,7 @@ public final class SseDecoder {
             }
         } finally {
             in.readerIndex(end);
-            ByteSource.clear(arraySource, bufSource);
+            ByteSource.clear(arraySource);
         }
     }
 
@@ -124,7 +123,7 @@ public final class SseDecoder {
         try {
             run(arraySource.point(in), offset, offset + length);
         } finally {
-            ByteSource.clear(arraySource, bufSource);
+            ByteSource.clear(arraySource);
         }
     }
 
