@@ -4,14 +4,13 @@ import dev.fluxllm.internal.chat.ChatApi;
 import dev.fluxllm.internal.endpoints.Completions;
 import dev.fluxllm.internal.endpoints.Embeddings;
 import dev.fluxllm.internal.endpoints.EndpointCalls;
+import dev.fluxllm.internal.endpoints.GenericBodies;
 import dev.fluxllm.internal.endpoints.RawEventDecoder;
 import dev.fluxllm.internal.endpoints.Scores;
 import dev.fluxllm.internal.error.ExceptionFactory;
 import dev.fluxllm.internal.error.Secrets;
-import dev.fluxllm.internal.json.Json;
 import dev.fluxllm.internal.observe.CallTracer;
 import dev.fluxllm.internal.observe.Glob;
-import dev.fluxllm.internal.transport.HttpReply;
 import dev.fluxllm.internal.transport.HttpTransport;
 import io.netty.handler.codec.http.HttpMethod;
 import dev.fluxllm.internal.transport.TlsSettings;
@@ -37,8 +36,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.Logger;
 import reactor.util.Loggers;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Talks to one server that speaks the OpenAI HTTP API (OpenAI, vLLM, SGLang, llama.cpp, Ollama,
@@ -270,10 +267,10 @@ public final class OpenAiCompatClient implements AutoCloseable {
      */
     public <T> Mono<T> post(String path, Object body, Class<T> type) {
         return Mono.defer(() -> {
-            String p = checkPath(path);
+            String p = GenericBodies.checkPath(path);
             Objects.requireNonNull(type, "type");
-            return tracer.mono("post", p, null, endpoints.call(HttpMethod.POST, p, jsonBody(body),
-                    reply -> readAs(reply, type)), v -> null);
+            return tracer.mono("post", p, null, endpoints.call(HttpMethod.POST, p, GenericBodies.jsonBody(body),
+                    reply -> GenericBodies.readAs(reply, type)), v -> null);
         });
     }
 
@@ -285,8 +282,8 @@ public final class OpenAiCompatClient implements AutoCloseable {
      */
     public Flux<ServerSentEvent> streamEvents(String path, Object body) {
         return Flux.defer(() -> {
-            String p = checkPath(path);
-            byte[] bytes = jsonBody(body);
+            String p = GenericBodies.checkPath(path);
+            byte[] bytes = GenericBodies.jsonBody(body);
             return tracer.flux("events", p, null, endpoints.stream(p, bytes == null ? new byte[0] : bytes,
                     id -> new RawEventDecoder(endpoints.maxEventBytes(), id)), e -> true, e -> null);
         });
@@ -366,47 +363,6 @@ public final class OpenAiCompatClient implements AutoCloseable {
             throw new IllegalArgumentException("model is not set: name one on the request or set the client's defaultModel");
         }
         return m;
-    }
-
-    private static String checkPath(String path) {
-        if (path == null || !path.startsWith("/") || path.startsWith("//")
-                || path.chars().anyMatch(c -> c <= ' ' || c == 127)) {
-            throw new IllegalArgumentException("path must start with / and hold no spaces or control characters, got: "
-                    + path);
-        }
-        return path;
-    }
-
-    private static byte[] jsonBody(Object body) {
-        if (body == null) {
-            return null;
-        }
-        if (body instanceof byte[] bytes) {
-            return bytes.clone();
-        }
-        if (body instanceof String text) {
-            return text.getBytes(StandardCharsets.UTF_8);
-        }
-        return Json.MAPPER.writeValueAsBytes(body);
-    }
-
-    private static <T> T readAs(HttpReply reply, Class<T> type) {
-        if (type == byte[].class) {
-            return type.cast(reply.body());
-        }
-        if (type == String.class) {
-            return type.cast(new String(reply.body(), StandardCharsets.UTF_8));
-        }
-        try {
-            if (type == JsonNode.class) {
-                return type.cast(Json.MAPPER.readTree(reply.body()));
-            }
-            return Json.MAPPER.readValue(reply.body(), type);
-        } catch (JacksonException e) {
-            throw ExceptionFactory.malformed("Response body is not a " + type.getSimpleName() + " ("
-                    + e.getOriginalMessage() + "): " + ExceptionFactory.snippet(reply.body()), reply.requestId(), false, e);
-        }
-
     }
 
     /** Hides the key (and credential headers) that a careless server echoed into an error body. */
