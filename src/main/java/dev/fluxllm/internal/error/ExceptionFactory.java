@@ -98,6 +98,15 @@ public final class ExceptionFactory {
         return new ConnectionException(message, ErrorDetails.of(retryable), cause);
     }
 
+    /**
+     * Builds the {@link ConnectionException} for a connection closed before any response: retryable
+     * at once (a zero wait in place of the backoff), as the likely cause is a stale pooled connection.
+     */
+    public static ConnectionException staleConnection(String message, Throwable cause) {
+        return new ConnectionException(message,
+                new ErrorDetails(0, null, null, null, null, null, Duration.ZERO, true, 1), cause);
+    }
+
     /** Builds an {@link ApiTimeoutException}; timeouts are retryable. */
     public static ApiTimeoutException timeout(String message, Throwable cause) {
         return new ApiTimeoutException(message, ErrorDetails.of(true), cause);

@@ -43,6 +43,12 @@ final class TransportErrors {
             return ExceptionFactory.timeout("Timed out: " + what, t);
         }
         if (t instanceof PrematureCloseException) {
+            if (String.valueOf(t.getMessage()).contains("BEFORE response")) {
+                // Most often a pooled connection the server had already closed for idling: sending
+                // again at once on a fresh one is what Reactor Netty's own retry (off here) would do.
+                return ExceptionFactory.staleConnection("Connection closed before any response: " + what
+                        + " (" + t.getMessage() + ")", t);
+            }
             return ExceptionFactory.connection("Connection closed before the response was complete: " + what
                     + " (" + t.getMessage() + ")", true, t);
         }
