@@ -57,6 +57,8 @@ final class ResultsWriter {
           included), per chunk or request. † marks figures taken from the heap instead (in use at the end
           minus at the start plus what collections reclaimed; exact to about a G1 region, 1 MiB per iteration),
           used when a thread ended during an iteration, since per-thread counters lose a dead thread's last bytes.
+          It also counts the unused rest of each ended thread's allocation buffer (TLAB), so with thread churn
+          it overstates what the code allocated.
         - Figures are medians over the measured iterations, min–max in brackets, after warm-up iterations.
         - **vs baseline** divides by the "minimum honest work" contender (Reactor Netty + line split + a Jackson
           tree per event + concatenation) measured in the same run. FluxLLM's target: CPU ≤ 1.2×, alloc ≤ 1.0×.

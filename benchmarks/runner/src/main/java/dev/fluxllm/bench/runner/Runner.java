@@ -30,6 +30,7 @@ public final class Runner {
         try (ServerProcess server = new ServerProcess(serverCp, raw.resolve("server.log"))) {
             for (Run run : Run.plan(quick)) {
                 if (!runs.isEmpty() && runs.stream().noneMatch(r -> run.key().startsWith(r))) {
+                    keepPrevious(run, raw, writer);
                     continue;
                 }
                 System.out.println("== " + run.title());
@@ -37,6 +38,11 @@ public final class Runner {
                 for (ContenderSpec spec : ContenderSpec.all()) {
                     if (!only.isEmpty() && !spec.name().equals(ContenderSpec.BASELINE)
                         && only.stream().noneMatch(o -> spec.name().toLowerCase().contains(o.toLowerCase()))) {
+                        // Not re-measured: keep the previous run's figures when there are any.
+                        Properties previous = ContenderProcess.previous(spec, run, raw);
+                        if (previous != null) {
+                            outcomes.add(Outcome.from(spec, run, previous));
+                        }
                         continue;
                     }
                     outcomes.add(measure(spec, run, server, dir, raw));
@@ -50,6 +56,20 @@ public final class Runner {
         }
         writer.write(dir.resolve("RESULTS.md"));
         System.out.println("wrote " + dir.resolve("RESULTS.md"));
+    }
+
+    /** Puts a run that is not re-measured into RESULTS.md with the previous run's figures, if any. */
+    private static void keepPrevious(Run run, Path raw, ResultsWriter writer) throws Exception {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (ContenderSpec spec : ContenderSpec.all()) {
+            Properties previous = ContenderProcess.previous(spec, run, raw);
+            if (previous != null) {
+                outcomes.add(Outcome.from(spec, run, previous));
+            }
+        }
+        if (!outcomes.isEmpty()) {
+            writer.add(run, outcomes);
+        }
     }
 
     private static Outcome measure(ContenderSpec spec, Run run, ServerProcess server, Path dir, Path raw) throws Exception {
