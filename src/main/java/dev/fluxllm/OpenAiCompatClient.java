@@ -1,24 +1,44 @@
 package dev.fluxllm;
 
 import dev.fluxllm.internal.chat.ChatApi;
+import dev.fluxllm.internal.endpoints.Completions;
+import dev.fluxllm.internal.endpoints.Embeddings;
+import dev.fluxllm.internal.endpoints.EndpointCalls;
+import dev.fluxllm.internal.endpoints.RawEventDecoder;
+import dev.fluxllm.internal.endpoints.Scores;
+import dev.fluxllm.internal.error.ExceptionFactory;
+import dev.fluxllm.internal.error.Secrets;
+import dev.fluxllm.internal.json.Json;
+import dev.fluxllm.internal.observe.CallTracer;
+import dev.fluxllm.internal.observe.Glob;
+import dev.fluxllm.internal.transport.HttpReply;
 import dev.fluxllm.internal.transport.HttpTransport;
+import io.netty.handler.codec.http.HttpMethod;
 import dev.fluxllm.internal.transport.TlsSettings;
 import dev.fluxllm.internal.transport.TransportConfig;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.StringJoiner;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.TrustManagerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.Logger;
 import reactor.util.Loggers;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Talks to one server that speaks the OpenAI HTTP API (OpenAI, vLLM, SGLang, llama.cpp, Ollama,
@@ -56,6 +76,8 @@ public final class OpenAiCompatClient implements AutoCloseable {
     public static final int DEFAULT_PENDING_ACQUIRE_MAX_COUNT = 10_000;
     /** Default longest wait for a free connection: 45 s. */
     public static final Duration DEFAULT_PENDING_ACQUIRE_TIMEOUT = Duration.ofSeconds(45);
+    /** Default longest wait of {@link #health()}: 5 s. */
+    public static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Logger log = Loggers.getLogger(OpenAiCompatClient.class);
     private static final String USER_AGENT = "fluxllm/0.1";
@@ -71,8 +93,15 @@ public final class OpenAiCompatClient implements AutoCloseable {
     private final Duration streamIdleTimeout;
     private final int maxEventBytes;
     private final Map<String, String> headerNames;
+    /** The API key and the values of credential-like headers: never shown in an exception. */
+    private final List<String> secrets;
     private final HttpTransport transport;
     private final ChatApi chat;
+    private final EndpointCalls endpoints;
+    private final Capabilities capabilities;
+    private final List<Glob> modelPatterns;
+    private final boolean acceptsStreamOptions;
+    private final CallTracer tracer;
 
     private OpenAiCompatClient(Builder b) {
         this.name = b.name;
@@ -87,19 +116,35 @@ public final class OpenAiCompatClient implements AutoCloseable {
         this.maxEventBytes = b.maxEventBytes;
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("User-Agent", USER_AGENT);
-        if (b.apiKey != null) {
+        if (b.apiKey != null && b.apiKeyHeader != null) {
+            headers.put(b.apiKeyHeader, b.apiKey);
+        } else if (b.apiKey != null) {
             headers.put("Authorization", "Bearer " + b.apiKey);
         }
         headers.putAll(b.headers);
         Map<String, String> shown = new LinkedHashMap<>();
         b.headers.keySet().forEach(k -> shown.put(k, "***"));
         this.headerNames = Collections.unmodifiableMap(shown);
+        this.secrets = Secrets.of(b.apiKey, headers).values();
         TlsSettings tls = b.trustManagerFactory != null || b.trustAll
                 ? new TlsSettings(b.trustManagerFactory, b.trustAll) : null;
         this.transport = new HttpTransport(new TransportConfig(baseUrl, Map.copyOf(headers), b.connectTimeout,
                 b.responseTimeout, b.streamIdleTimeout, b.maxResponseBytes, "fluxllm-" + b.name,
-                b.maxConnections, b.pendingAcquireMaxCount, b.pendingAcquireTimeout, b.compression, tls));
+                b.maxConnections, b.pendingAcquireMaxCount, b.pendingAcquireTimeout, b.compression, tls),
+                query(b.queryParams));
         this.chat = new ChatApi(transport, retryPolicy, maxEventBytes);
+        this.endpoints = new EndpointCalls(transport, retryPolicy, maxEventBytes);
+        this.capabilities = b.capabilities;
+        this.modelPatterns = List.copyOf(b.modelPatterns);
+        this.acceptsStreamOptions = b.acceptsStreamOptions;
+        this.tracer = new CallTracer(b.listeners, name, baseUrl, this::redact);
+    }
+
+    private static String query(Map<String, String> params) {
+        StringJoiner q = new StringJoiner("&");
+        params.forEach((k, v) -> q.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return q.toString();
     }
 
     /** Starts a client; {@code baseUrl} is required. */
@@ -113,7 +158,10 @@ public final class OpenAiCompatClient implements AutoCloseable {
      * call when the request names no model and the client has no default, or has no messages.
      */
     public Mono<ChatResponse> generate(ChatRequest request) {
-        return Mono.defer(() -> chat.generate(request, resolveModel(request)));
+        return Mono.defer(() -> {
+            String model = resolveModel(request);
+            return tracer.mono("chat", "/chat/completions", model, chat.generate(request, model), ChatResponse::usage);
+        });
     }
 
     /**
@@ -126,12 +174,244 @@ public final class OpenAiCompatClient implements AutoCloseable {
      * Retried only until the first chunk reached the subscriber, so no token arrives twice.
      */
     public Flux<ChatChunk> stream(ChatRequest request) {
-        return Flux.defer(() -> chat.stream(request, resolveModel(request)));
+        return Flux.defer(() -> {
+            String model = resolveModel(request);
+            // Servers that reject unknown fields (Mistral) fail on stream_options.
+            ChatRequest sent = !acceptsStreamOptions && Boolean.TRUE.equals(request.includeUsage())
+                    ? request.toBuilder().includeUsage(false).build() : request;
+            return tracer.flux("chat.stream", "/chat/completions", model, chat.stream(sent, model),
+                    OpenAiCompatClient::carriesTokens, ChatChunk::usage);
+        });
+    }
+
+    private static boolean carriesTokens(ChatChunk chunk) {
+        for (ChunkChoice c : chunk.choices()) {
+            if (!c.content().isEmpty() || !c.reasoning().isEmpty() || !c.toolCalls().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Sends many requests within the limits of {@code options} and emits exactly one
+     * {@link BatchResult} per input; see {@link Batch#run}. Inputs are pulled only as slots free up.
+     */
+    public Flux<BatchResult> generateAll(Flux<ChatRequest> requests, BatchOptions options) {
+        return Batch.run(requests, this::generate, options);
     }
 
     /** Lists the models the server offers ({@code GET /models}). */
     public Mono<List<ModelInfo>> models() {
-        return chat.models();
+        return tracer.mono("models", "/models", null, chat.models(), m -> null);
+    }
+
+    /**
+     * Embeds one text or several ({@code POST /embeddings}); float and base64 answers both arrive as
+     * {@code float[]}. Retried like {@link #generate}. Fails with {@link IllegalArgumentException}
+     * before any network call when neither the request nor the client names a model.
+     */
+    public Mono<EmbeddingResponse> embed(EmbeddingRequest request) {
+        return Mono.defer(() -> {
+            Objects.requireNonNull(request, "request");
+            String model = requireModel(request.model());
+            return tracer.mono("embeddings", Embeddings.PATH, model, endpoints.call(HttpMethod.POST, Embeddings.PATH,
+                    Embeddings.body(request, model), Embeddings::parse), EmbeddingResponse::usage);
+        });
+    }
+
+    /**
+     * Scores items against a query with SGLang's {@code POST /score}: per item, the probability of
+     * each label token. The model is the request's, else the client's default, else not sent.
+     */
+    public Mono<ScoreResponse> score(ScoreRequest request) {
+        return Mono.defer(() -> {
+            Objects.requireNonNull(request, "request");
+            String model = request.model() != null ? request.model() : defaultModel;
+            return tracer.mono("score", Scores.PATH, model, endpoints.call(HttpMethod.POST, Scores.PATH,
+                    Scores.body(request, model), Scores::parse), ScoreResponse::usage);
+        });
+    }
+
+    /** Sends a legacy text completion ({@code POST /completions}) and emits the whole answer. */
+    public Mono<CompletionResponse> complete(CompletionRequest request) {
+        return Mono.defer(() -> {
+            Objects.requireNonNull(request, "request");
+            String model = requireModel(request.model());
+            return tracer.mono("completions", Completions.PATH, model, endpoints.call(HttpMethod.POST,
+                    Completions.PATH, Completions.body(request, model, false, acceptsStreamOptions),
+                    Completions::parse), CompletionResponse::usage);
+        });
+    }
+
+    /**
+     * Streams a legacy text completion: one {@link CompletionChunk} per data event, with the same
+     * end-of-stream, error, retry and cancellation rules as {@link #stream(ChatRequest)}.
+     */
+    public Flux<CompletionChunk> streamCompletion(CompletionRequest request) {
+        return Flux.defer(() -> {
+            Objects.requireNonNull(request, "request");
+            String model = requireModel(request.model());
+            byte[] body = Completions.body(request, model, true, acceptsStreamOptions);
+            return tracer.flux("completions.stream", Completions.PATH, model, endpoints.stream(Completions.PATH, body,
+                            id -> new Completions.StreamDecoder(endpoints.maxEventBytes(), id)),
+                    c -> !c.text().isEmpty(), CompletionChunk::usage);
+        });
+    }
+
+    /**
+     * Posts JSON to any endpoint under the base URL with the client's auth, timeouts and retry
+     * policy, and reads the 2xx answer as {@code type}: {@code String} and {@code byte[]} get the
+     * raw body, {@code JsonNode} the tree, anything else is mapped by Jackson. A {@code String} or
+     * {@code byte[]} body is sent as is (it must already be JSON); anything else is written by
+     * Jackson; null sends no body. Other statuses fail with their typed exceptions.
+     *
+     * @param path  the path under the base URL, starting with {@code /}, e.g. {@code /tokenize}
+     */
+    public <T> Mono<T> post(String path, Object body, Class<T> type) {
+        return Mono.defer(() -> {
+            String p = checkPath(path);
+            Objects.requireNonNull(type, "type");
+            return tracer.mono("post", p, null, endpoints.call(HttpMethod.POST, p, jsonBody(body),
+                    reply -> readAs(reply, type)), v -> null);
+        });
+    }
+
+    /**
+     * Posts JSON to any endpoint that answers with server-sent events and emits them raw (type,
+     * data text, id), without interpreting them; {@code data: [DONE]} completes the Flux and is not
+     * emitted. Retried only until the first event reached the subscriber; cancelling closes the
+     * connection. The body follows the rules of {@link #post} (null sends an empty body).
+     */
+    public Flux<ServerSentEvent> streamEvents(String path, Object body) {
+        return Flux.defer(() -> {
+            String p = checkPath(path);
+            byte[] bytes = jsonBody(body);
+            return tracer.flux("events", p, null, endpoints.stream(p, bytes == null ? new byte[0] : bytes,
+                    id -> new RawEventDecoder(endpoints.maxEventBytes(), id)), e -> true, e -> null);
+        });
+    }
+
+    /**
+     * Probes the server with one {@code GET /models}, without retries, waiting at most
+     * {@link #DEFAULT_HEALTH_TIMEOUT}: 200, 401 and 403 mean reachable. Never fails: an unreachable
+     * server is a {@link BackendHealth} with {@code reachable() == false}.
+     */
+    public Mono<BackendHealth> health() {
+        return health(DEFAULT_HEALTH_TIMEOUT);
+    }
+
+    /** Probes the server like {@link #health()}, waiting at most {@code timeout}. */
+    public Mono<BackendHealth> health(Duration timeout) {
+        Duration limit = Objects.requireNonNull(timeout, "timeout");
+        return Mono.defer(() -> {
+            long start = System.nanoTime();
+            return transport.exchange(HttpMethod.GET, "/models", null)
+                    .timeout(limit)
+                    .map(reply -> {
+                        boolean up = reply.status() == 200 || reply.status() == 401 || reply.status() == 403;
+                        return new BackendHealth(name, up, reply.status(), Duration.ofNanos(System.nanoTime() - start),
+                                up ? null : "HTTP " + reply.status() + " " + reply.reason());
+                    })
+                    .onErrorResume(e -> Mono.just(new BackendHealth(name, false, 0,
+                            Duration.ofNanos(System.nanoTime() - start),
+                            e instanceof TimeoutException ? "No answer within " + limit : String.valueOf(e.getMessage()))));
+        });
+    }
+
+    /**
+     * Describes this client: class, default model, backend (name, base URL, the NAME of the API-key
+     * variable, retries, model patterns), capabilities, and {@code server} (null: the client manages
+     * none). Never contains the API key.
+     */
+    public ClientDescription describe() {
+        return new ClientDescription(getClass().getName(), defaultModel,
+                new ClientDescription.Backend(ClientDescription.KIND_OPENAI_COMPATIBLE_HTTP, name, baseUrl,
+                        defaultModel, apiKeyEnv, retryPolicy.maxRetries(), modelPatterns()),
+                capabilities, null);
+    }
+
+    /**
+     * Returns whether this client serves {@code model}: one of its {@link Builder#modelPatterns model
+     * patterns} matches it, or it is the client's default model.
+     */
+    public boolean serves(String model) {
+        if (model == null) {
+            return false;
+        }
+        if (model.equals(defaultModel)) {
+            return true;
+        }
+        for (Glob g : modelPatterns) {
+            if (g.matches(model)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Returns the model patterns as given, empty when none. */
+    public List<String> modelPatterns() {
+        return modelPatterns.stream().map(Glob::pattern).toList();
+    }
+
+    /** Returns the capabilities configured for the backend. */
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    private String requireModel(String model) {
+        String m = model != null ? model : defaultModel;
+        if (m == null) {
+            throw new IllegalArgumentException("model is not set: name one on the request or set the client's defaultModel");
+        }
+        return m;
+    }
+
+    private static String checkPath(String path) {
+        if (path == null || !path.startsWith("/") || path.startsWith("//")
+                || path.chars().anyMatch(c -> c <= ' ' || c == 127)) {
+            throw new IllegalArgumentException("path must start with / and hold no spaces or control characters, got: "
+                    + path);
+        }
+        return path;
+    }
+
+    private static byte[] jsonBody(Object body) {
+        if (body == null) {
+            return null;
+        }
+        if (body instanceof byte[] bytes) {
+            return bytes.clone();
+        }
+        if (body instanceof String text) {
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
+        return Json.MAPPER.writeValueAsBytes(body);
+    }
+
+    private static <T> T readAs(HttpReply reply, Class<T> type) {
+        if (type == byte[].class) {
+            return type.cast(reply.body());
+        }
+        if (type == String.class) {
+            return type.cast(new String(reply.body(), StandardCharsets.UTF_8));
+        }
+        try {
+            if (type == JsonNode.class) {
+                return type.cast(Json.MAPPER.readTree(reply.body()));
+            }
+            return Json.MAPPER.readValue(reply.body(), type);
+        } catch (JacksonException e) {
+            throw ExceptionFactory.malformed("Response body is not a " + type.getSimpleName() + " ("
+                    + e.getOriginalMessage() + "): " + ExceptionFactory.snippet(reply.body()), reply.requestId(), false, e);
+        }
+
+    }
+
+    /** Hides the key (and credential headers) that a careless server echoed into an error body. */
+    private OpenAiCompatException redact(OpenAiCompatException e) {
+        return ExceptionFactory.redact(e, secrets);
     }
 
     private String resolveModel(ChatRequest request) {
@@ -176,13 +456,16 @@ public final class OpenAiCompatClient implements AutoCloseable {
         return transport.activeConnections();
     }
 
-    /** Frees the connection pool; calls still in flight end with a connection error. */
+    /**
+     * Frees the connection pool. Calls still in flight end at once with a
+     * {@link ConnectionException} saying the client was closed; later calls fail the same way.
+     */
     @Override
     public void close() {
         transport.close();
     }
 
-    /** Frees the connection pool without blocking the caller. */
+    /** Frees the connection pool without blocking the caller; calls in flight end as with {@link #close()}. */
     public Mono<Void> closeAsync() {
         return transport.closeAsync();
     }
@@ -216,6 +499,12 @@ public final class OpenAiCompatClient implements AutoCloseable {
         private boolean compression = true;
         private TrustManagerFactory trustManagerFactory;
         private boolean trustAll;
+        private String apiKeyHeader;
+        private final Map<String, String> queryParams = new LinkedHashMap<>();
+        private Capabilities capabilities = Capabilities.defaults();
+        private final List<Glob> modelPatterns = new ArrayList<>();
+        private boolean acceptsStreamOptions = true;
+        private final List<LlmListener> listeners = new ArrayList<>();
 
         private Builder() {
         }
@@ -288,7 +577,8 @@ public final class OpenAiCompatClient implements AutoCloseable {
 
         /**
          * Sets the longest silence between data events of a stream, and from the headers to the
-         * first event (default 2 min). Keep-alive comments do not count as events.
+         * first event (default 2 min). Keep-alive comments do not count as events. It runs only
+         * while the subscriber waits for a chunk it requested: a slow subscriber is not a silent server.
          */
         public Builder streamIdleTimeout(Duration timeout) {
             this.streamIdleTimeout = positive("streamIdleTimeout", timeout);
@@ -343,6 +633,70 @@ public final class OpenAiCompatClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Sends the API key raw in this header instead of {@code Authorization: Bearer <key>}
+         * (Azure OpenAI uses {@code api-key}); default: the Bearer header.
+         */
+        public Builder apiKeyHeader(String headerName) {
+            if (headerName == null || headerName.isBlank()
+                    || !headerName.chars().allMatch(c -> c > 32 && c < 127 && c != ':')) {
+                throw new IllegalArgumentException("apiKeyHeader must be a visible ASCII token, got: " + headerName);
+            }
+            this.apiKeyHeader = headerName;
+            return this;
+        }
+
+        /**
+         * Adds a query parameter sent on every call, e.g. Azure's {@code api-version}; encoded here
+         * (default: none).
+         */
+        public Builder queryParam(String name, String value) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("queryParam name must not be blank");
+            }
+            queryParams.put(name, Objects.requireNonNull(value, "queryParam value"));
+            return this;
+        }
+
+        /** Sets what the backend can do, reported by {@link #describe()} (default {@link Capabilities#defaults()}). */
+        public Builder capabilities(Capabilities capabilities) {
+            this.capabilities = Objects.requireNonNull(capabilities, "capabilities");
+            return this;
+        }
+
+        /**
+         * Sets the glob patterns of the models this client serves ({@code *} any characters,
+         * {@code ?} one), used by {@link #serves(String)} and {@link LlmRouter}; replaces earlier
+         * ones (default: none).
+         */
+        public Builder modelPatterns(String... patterns) {
+            List<Glob> compiled = new ArrayList<>();
+            for (String p : Objects.requireNonNull(patterns, "patterns")) {
+                compiled.add(Glob.of(p));
+            }
+            modelPatterns.clear();
+            modelPatterns.addAll(compiled);
+            return this;
+        }
+
+        /**
+         * Sets whether the server accepts {@code stream_options}; when false, it is never sent
+         * even if a request asks for usage (default true; the Mistral preset sets false).
+         */
+        public Builder acceptsStreamOptions(boolean accepts) {
+            this.acceptsStreamOptions = accepts;
+            return this;
+        }
+
+        /**
+         * Adds a listener told about every call: tracing, logging, metrics (default: none). Several
+         * may be added; they are called in order.
+         */
+        public Builder listener(LlmListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
         /** Names the client, for logs and its connection pool (default {@code default}). */
         public Builder name(String name) {
             if (name == null || name.isBlank()) {
@@ -380,6 +734,10 @@ public final class OpenAiCompatClient implements AutoCloseable {
             }
             if (uri.getHost() == null || uri.getHost().isEmpty()) {
                 throw new IllegalArgumentException("baseUrl has no host: " + url);
+            }
+            if (uri.getRawUserInfo() != null) {
+                throw new IllegalArgumentException("baseUrl must not carry credentials (user:password@host): "
+                        + "they would show in logs and errors; use apiKey(...) or header(...)");
             }
             if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
                 throw new IllegalArgumentException("baseUrl must not have a query or fragment: " + url);

@@ -22,6 +22,9 @@ public final class RetryPolicy {
     /** Default longest delay a server's {@code Retry-After} may impose: 60 s. */
     public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(60);
 
+    /** The longest delay a timer can hold: longer settings are clamped to it. */
+    private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE);
+
     private static final RetryPolicy DEFAULT = builder().build();
     private static final RetryPolicy NONE = builder().maxRetries(0).build();
 
@@ -167,11 +170,12 @@ public final class RetryPolicy {
             return new RetryPolicy(this);
         }
 
+        /** Checks the value; one longer than Reactor's timers can hold (about 292 years) means "unbounded". */
         private static Duration nonNegative(String field, Duration d) {
             if (d == null || d.isNegative()) {
                 throw new IllegalArgumentException(field + " must be zero or positive, got " + d);
             }
-            return d;
+            return d.compareTo(LONGEST) > 0 ? LONGEST : d;
         }
     }
 }

@@ -18,7 +18,11 @@ public final class SuiteGuards implements AfterAllCallback {
                 // JUnit's and the JDK's own bookkeeping in tests, not library code.
                 .allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "getTask")
                 .allowBlockingCallsInside("java.io.PrintStream", "println")
-                .allowBlockingCallsInside("org.slf4j.simple.SimpleLogger", "write"));
+                .allowBlockingCallsInside("org.slf4j.simple.SimpleLogger", "write")
+                // Netty 4.2's adaptive allocator takes a short StampedLock when it grows or frees a
+                // magazine under contention (seen with a few hundred concurrent streams); Netty's
+                // own BlockHound integration does not list it yet.
+                .allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free"));
     }
 
     @Override

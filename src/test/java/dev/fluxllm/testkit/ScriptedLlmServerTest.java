@@ -5,6 +5,7 @@ import static dev.fluxllm.testkit.TestHttp.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fluxllm.support.Eventually;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -178,8 +179,9 @@ class ScriptedLlmServerTest {
                 .expectComplete()
                 .verify(TIMEOUT);
 
-        assertThat(gaps).hasSize(6).allSatisfy(gap -> assertThat(gap).isBetween(20L, 1000L));
-        assertThat(gaps.stream().mapToLong(Long::longValue).sum()).isBetween(6 * 60L - 15, 3000L);
+        // Under load reads bunch up, so single gaps prove little; the whole span proves the pacing.
+        assertThat(gaps).hasSize(6).allSatisfy(gap -> assertThat(gap).isBetween(0L, 1000L));
+        assertThat(gaps.stream().mapToLong(Long::longValue).sum()).isBetween(5 * 60L, 3000L);
     }
 
     @Test
@@ -378,7 +380,8 @@ class ScriptedLlmServerTest {
                 .expectNextCount(3)
                 .expectError(PrematureCloseException.class)
                 .verify(TIMEOUT);
-        assertThat(server.completedStreams()).isEqualTo(1);
+        // The server counts the stream once its write ends, which may be after the client saw the close.
+        Eventually.await(() -> server.completedStreams() == 1, TIMEOUT, "cut-off stream counted as completed");
     }
 
     @Test
@@ -572,11 +575,8 @@ class ScriptedLlmServerTest {
     @Test
     void responderThatBlocksIsReportedByBlockHound() {
         server.enqueue(Reply.from(r -> {
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            // A deliberate blocking call on the server's event loop.
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
             return Reply.text("never");
         }));
 
@@ -619,7 +619,7 @@ class ScriptedLlmServerTest {
 
         assertThat(deltas).hasSize(503).last().isEqualTo("[DONE]");
         assertThat(contentOf(deltas.subList(0, deltas.size() - 1).stream().map(TestHttp::parse).toList())).isEqualTo(words);
-        assertThat(server.completedStreams()).isEqualTo(1);
+        Eventually.await(() -> server.completedStreams() == 1, TIMEOUT, "stream counted as completed");
     }
 
     @Test

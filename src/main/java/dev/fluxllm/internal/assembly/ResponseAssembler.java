@@ -7,6 +7,7 @@ import dev.fluxllm.ChunkChoice;
 import dev.fluxllm.Usage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 
 /**
  * Assembles chunks into a {@link ChatResponse}: each choice separately, id and model from the
@@ -20,7 +21,8 @@ public final class ResponseAssembler {
     private long created;
     private Usage usage;
     private ChoiceAssembler only;
-    private List<ChoiceAssembler> byIndex;
+    /** Sparse: a server that sends {@code "index": 2000000000} must not make the client allocate that many slots. */
+    private TreeMap<Integer, ChoiceAssembler> byIndex;
 
     /** Adds one chunk. */
     public void add(ChatChunk chunk) {
@@ -46,8 +48,8 @@ public final class ResponseAssembler {
     /** Returns whether at least one choice was seen and every choice seen has a finish reason. */
     public boolean allChoicesFinished() {
         if (byIndex != null) {
-            for (ChoiceAssembler c : byIndex) {
-                if (c != null && !c.finished()) {
+            for (ChoiceAssembler c : byIndex.values()) {
+                if (!c.finished()) {
                     return false;
                 }
             }
@@ -66,10 +68,8 @@ public final class ResponseAssembler {
         List<ChatChoice> choices;
         if (byIndex != null) {
             choices = new ArrayList<>(byIndex.size());
-            for (ChoiceAssembler c : byIndex) {
-                if (c != null) {
-                    choices.add(c.build());
-                }
+            for (ChoiceAssembler c : byIndex.values()) {
+                choices.add(c.build());
             }
         } else {
             choices = only == null ? List.of() : List.of(only.build());
@@ -86,20 +86,11 @@ public final class ResponseAssembler {
             if (only != null && index == 0) {
                 return only;
             }
-            byIndex = new ArrayList<>();
+            byIndex = new TreeMap<>();
             if (only != null) {
-                byIndex.add(only);
+                byIndex.put(0, only);
             }
         }
-        int i = Math.max(index, 0);
-        while (byIndex.size() <= i) {
-            byIndex.add(null);
-        }
-        ChoiceAssembler c = byIndex.get(i);
-        if (c == null) {
-            c = new ChoiceAssembler(i);
-            byIndex.set(i, c);
-        }
-        return c;
+        return byIndex.computeIfAbsent(Math.max(index, 0), ChoiceAssembler::new);
     }
 }

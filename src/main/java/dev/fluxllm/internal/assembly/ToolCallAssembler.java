@@ -2,6 +2,7 @@ package dev.fluxllm.internal.assembly;
 
 import dev.fluxllm.ToolCall;
 import dev.fluxllm.ToolCallDelta;
+import dev.fluxllm.internal.json.ToolArguments;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.Map;
  * a name is never concatenated (a longer name that extends the known one replaces it, as
  * llama.cpp re-sends the name whole while it grows); arguments are concatenated. A fragment that
  * reuses an index with a different id (some Ollama versions) starts a new call, and so does an
- * index-less, id-less fragment naming a different function.
+ * index-less, id-less fragment naming a different function, or bringing a name and arguments
+ * after a call whose arguments are already a whole JSON object (that call is no longer open).
  */
 public final class ToolCallAssembler {
 
@@ -68,7 +70,13 @@ public final class ToolCallAssembler {
             return b != null ? b : create();
         }
         Builder last = calls.isEmpty() ? null : calls.get(calls.size() - 1);
-        if (last == null || (f.name() != null && !f.name().isEmpty() && !last.acceptsName(f.name()))) {
+        boolean named = f.name() != null && !f.name().isEmpty();
+        if (last == null || (named && !last.acceptsName(f.name()))) {
+            return create();
+        }
+        // A whole call (name and arguments) after a call whose arguments are already one whole
+        // JSON object is the next call, even when it names the same function.
+        if (named && f.arguments() != null && !f.arguments().isBlank() && last.isComplete()) {
             return create();
         }
         return last;
@@ -111,6 +119,12 @@ public final class ToolCallAssembler {
         /** Returns whether a name may belong to this call: none yet, equal, or extending it. */
         boolean acceptsName(String n) {
             return name == null || name.isEmpty() || n.startsWith(name);
+        }
+
+        /** Returns whether the call has a name and arguments that form one whole JSON object. */
+        boolean isComplete() {
+            return name != null && !name.isEmpty() && arguments != null
+                    && ToolArguments.isJsonObject(arguments.toString());
         }
 
         /** A trailing empty fragment (Alibaba) must not become a call with no name. */

@@ -41,11 +41,11 @@ public final class ChatApi {
 
     /** Sends a non-streaming completion request; retried as the policy allows. */
     public Mono<ChatResponse> generate(ChatRequest request, String model) {
-        return Mono.defer(() -> {
+        return Mono.deferContextual(ctx -> {
             byte[] body = RequestWriter.write(request, model, false);
             return transport.exchange(HttpMethod.POST, "/chat/completions", body)
                     .map(ChatApi::toResponse)
-                    .retryWhen(RetrySupport.spec(retryPolicy, () -> false, null));
+                    .retryWhen(RetrySupport.spec(retryPolicy, () -> false, RetrySupport.listenerFrom(ctx)));
         });
     }
 
@@ -54,21 +54,21 @@ public final class ChatApi {
      * has reached the subscriber; never after, so no token is delivered twice.
      */
     public Flux<ChatChunk> stream(ChatRequest request, String model) {
-        return Flux.defer(() -> {
+        return Flux.deferContextual(ctx -> {
             byte[] body = RequestWriter.write(request, model, true);
             boolean[] started = {false};
             return transport.stream("/chat/completions", body,
                             requestId -> new ChatStreamDecoder(maxEventBytes, requestId), ChatApi::nonStreamReply)
-                    .retryWhen(RetrySupport.spec(retryPolicy, () -> started[0], null))
+                    .retryWhen(RetrySupport.spec(retryPolicy, () -> started[0], RetrySupport.listenerFrom(ctx)))
                     .doOnNext(chunk -> started[0] = true);
         });
     }
 
     /** Lists the server's models. */
     public Mono<List<ModelInfo>> models() {
-        return Mono.defer(() -> transport.exchange(HttpMethod.GET, "/models", null)
+        return Mono.deferContextual(ctx -> transport.exchange(HttpMethod.GET, "/models", null)
                 .map(ChatApi::toModels)
-                .retryWhen(RetrySupport.spec(retryPolicy, () -> false, null)));
+                .retryWhen(RetrySupport.spec(retryPolicy, () -> false, RetrySupport.listenerFrom(ctx))));
     }
 
     /** Turns a non-2xx reply into its typed error; 3xx says that redirects are not followed. */
@@ -106,7 +106,9 @@ public final class ChatApi {
             throw statusError(reply);
         }
         byte[] body = reply.body();
-        int start = 0;
+        // A UTF-8 byte order mark and blank lines (DeepSeek) may precede the JSON.
+        int start = body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB
+                && (body[2] & 0xFF) == 0xBF ? 3 : 0;
         while (start < body.length && Character.isWhitespace(body[start])) {
             start++;
         }

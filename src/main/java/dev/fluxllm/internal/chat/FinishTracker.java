@@ -2,23 +2,27 @@ package dev.fluxllm.internal.chat;
 
 import dev.fluxllm.ChatChunk;
 import dev.fluxllm.ChunkChoice;
-import java.util.BitSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
-/** Tracks which choices a stream has seen and which reported a finish reason. */
+/**
+ * Tracks which choices a stream has seen and which reported a finish reason. Sets, not bit sets:
+ * a hostile {@code "index": 2000000000} must not cost the client 250 MB.
+ */
 final class FinishTracker {
 
-    private final BitSet seen = new BitSet(1);
-    private final BitSet finished = new BitSet(1);
+    private final Set<Integer> seen = new HashSet<>(4);
+    private final Set<Integer> finished = new HashSet<>(4);
 
     void add(ChatChunk chunk) {
         List<ChunkChoice> choices = chunk.choices();
         for (int i = 0, n = choices.size(); i < n; i++) {
             ChunkChoice c = choices.get(i);
             int index = Math.max(c.index(), 0);
-            seen.set(index);
+            seen.add(index);
             if (c.finishReason() != null) {
-                finished.set(index);
+                finished.add(index);
             }
         }
     }
@@ -28,8 +32,6 @@ final class FinishTracker {
         if (seen.isEmpty()) {
             return false;
         }
-        BitSet open = (BitSet) seen.clone();
-        open.andNot(finished);
-        return open.isEmpty();
+        return finished.containsAll(seen);
     }
 }

@@ -18,6 +18,7 @@ import dev.fluxllm.internal.json.WireError;
 import dev.fluxllm.internal.retry.RetryAfter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,6 +29,10 @@ public final class ExceptionFactory {
     /** Longest piece of a body kept in a message or in {@link ErrorDetails#body()}. */
     public static final int SNIPPET_CHARS = 500;
 
+    /** How much of a non-JSON error body is searched for an HTML title. */
+    private static final int HTML_WINDOW = 16 * 1024;
+    private static final Pattern HTML_NOISE = Pattern.compile("<(script|style)[^>]*>.*?</\\1>|<!--.*?-->",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern HTML_TITLE = Pattern.compile("<title[^>]*>(.*?)</title>",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
@@ -48,7 +53,7 @@ public final class ExceptionFactory {
     public static OpenAiCompatException fromStatus(int status, String reason, byte[] body, Meta meta) {
         WireError error = ErrorBodyReader.read(body);
         String snippet = snippet(body);
-        String text = error != null ? error.message() : readable(snippet);
+        String text = error != null ? cap(error.message()) : readable(body);
         boolean retryable = isRetryableStatus(status);
         if ("true".equalsIgnoreCase(meta.shouldRetry())) {
             retryable = true;
@@ -70,7 +75,7 @@ public final class ExceptionFactory {
         boolean retryable = embedded == 429 || embedded >= 500;
         ErrorDetails details = new ErrorDetails(embedded, error.type(), error.code(), error.param(), requestId,
                 null, null, retryable, 1);
-        return new StreamErrorException("Server error in stream: " + error.message() + suffix(details),
+        return new StreamErrorException("Server error in stream: " + cap(error.message()) + suffix(details),
                 details, null);
     }
 
@@ -105,7 +110,7 @@ public final class ExceptionFactory {
         }
         ErrorDetails d = e.details().withAttempts(attempts);
         String message = rawMessage(e);
-        OpenAiCompatException copy = copyOf(e, message, d);
+        OpenAiCompatException copy = copyOf(e, message, d, e.getCause());
         copy.setStackTrace(e.getStackTrace());
         for (Throwable s : e.getSuppressed()) {
             copy.addSuppressed(s);
@@ -113,8 +118,61 @@ public final class ExceptionFactory {
         return copy;
     }
 
-    private static OpenAiCompatException copyOf(OpenAiCompatException e, String m, ErrorDetails d) {
-        Throwable c = e.getCause();
+    /**
+     * Returns the failure with every secret replaced by {@code ***} in its message and details (a
+     * server may echo the request's {@code Authorization} header in an error body); the same
+     * instance when no secret appears. A cause whose message holds a secret is dropped.
+     */
+    public static OpenAiCompatException redact(OpenAiCompatException e, List<String> secrets) {
+        if (secrets.isEmpty()) {
+            return e;
+        }
+        String message = rawMessage(e);
+        ErrorDetails d = e.details();
+        boolean causeLeaks = false;
+        for (Throwable c = e.getCause(); c != null && !causeLeaks; c = c.getCause()) {
+            causeLeaks = contains(c.getMessage(), secrets);
+        }
+        if (!causeLeaks && !contains(message, secrets) && !contains(d.body(), secrets) && !contains(d.errorType(), secrets)
+                && !contains(d.errorCode(), secrets) && !contains(d.param(), secrets) && !contains(d.requestId(), secrets)) {
+            return e;
+        }
+        ErrorDetails clean = new ErrorDetails(d.statusCode(), hide(d.errorType(), secrets), hide(d.errorCode(), secrets),
+                hide(d.param(), secrets), hide(d.requestId(), secrets), hide(d.body(), secrets), d.retryAfter(),
+                d.retryable(), d.attempts());
+        OpenAiCompatException copy = copyOf(e, hide(message, secrets), clean, causeLeaks ? null : e.getCause());
+        copy.setStackTrace(e.getStackTrace());
+        for (Throwable s : e.getSuppressed()) {
+            if (!contains(String.valueOf(s), secrets)) {
+                copy.addSuppressed(s);
+            }
+        }
+        return copy;
+    }
+
+    private static boolean contains(String text, List<String> secrets) {
+        if (text == null) {
+            return false;
+        }
+        for (String secret : secrets) {
+            if (text.contains(secret)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String hide(String text, List<String> secrets) {
+        if (text == null) {
+            return null;
+        }
+        for (String secret : secrets) {
+            text = text.replace(secret, "***");
+        }
+        return text;
+    }
+
+    private static OpenAiCompatException copyOf(OpenAiCompatException e, String m, ErrorDetails d, Throwable c) {
         if (e instanceof BadRequestException) return new BadRequestException(m, d, c);
         if (e instanceof AuthenticationException) return new AuthenticationException(m, d, c);
         if (e instanceof PermissionDeniedException) return new PermissionDeniedException(m, d, c);
@@ -183,19 +241,24 @@ public final class ExceptionFactory {
         return text.length() <= SNIPPET_CHARS ? text : text.substring(0, SNIPPET_CHARS) + "...";
     }
 
-    /** Turns a non-JSON body into one readable line: an HTML page's title, else the text squeezed. */
-    private static String readable(String snippet) {
-        if (snippet == null) {
+    /**
+     * Turns a non-JSON body into one readable line: an HTML page's title, else its text without
+     * tags, scripts and styles, squeezed and capped. Looks further than the snippet: proxies' error
+     * pages put kilobytes of markup before the title.
+     */
+    private static String readable(byte[] body) {
+        if (body == null || body.length == 0) {
             return "";
         }
-        String lower = snippet.toLowerCase(Locale.ROOT);
+        String text = new String(body, 0, Math.min(body.length, HTML_WINDOW), StandardCharsets.UTF_8);
+        String lower = text.toLowerCase(Locale.ROOT);
         if (lower.contains("<html") || lower.contains("<!doctype")) {
-            Matcher m = HTML_TITLE.matcher(snippet);
-            if (m.find()) {
-                return m.group(1).trim() + " (HTML page)";
+            Matcher m = HTML_TITLE.matcher(text);
+            if (m.find() && !m.group(1).isBlank()) {
+                return cap(m.group(1).replaceAll("\\s+", " ").trim()) + " (HTML page)";
             }
-            return snippet.replaceAll("<[^>]*>", " ").replaceAll("\\s+", " ").trim();
+            text = HTML_NOISE.matcher(text).replaceAll(" ").replaceAll("<[^>]*>", " ");
         }
-        return snippet.replaceAll("\\s+", " ").trim();
+        return cap(text.replaceAll("\\s+", " ").trim());
     }
 }

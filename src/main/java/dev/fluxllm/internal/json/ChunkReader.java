@@ -4,6 +4,7 @@ import dev.fluxllm.ChatChunk;
 import dev.fluxllm.ChunkChoice;
 import dev.fluxllm.ToolCallDelta;
 import dev.fluxllm.Usage;
+import java.io.InputStream;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.TokenStreamFactory;
+import tools.jackson.core.util.JsonParserDelegate;
 
 /**
  * Reads {@code chat.completion.chunk} payloads (or a whole {@code chat.completion}, whose choices
@@ -32,6 +34,8 @@ public final class ChunkReader {
     private static final TokenStreamFactory FACTORY = Json.MAPPER.tokenStreamFactory();
 
     private final boolean completion;
+    /** A stream's events are read, one after another, by one parser: none is built per event. */
+    private FedParser fed;
     private String lastId;
     private String lastModel;
     private String lastFinish;
@@ -63,6 +67,47 @@ public final class ChunkReader {
         error = null;
         hadChoices = false;
         choiceWithoutBody = false;
+        if (!completion) {
+            return readFed(data, offset, length);
+        }
+        try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), data, offset, length)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new NotAnObjectException(p.currentToken());
+            }
+            ChatChunk chunk = readObject(p);
+            if (p.nextToken() != null) {
+                throw new NotAnObjectException(p.currentToken());
+            }
+            return chunk;
+        }
+    }
+
+    private ChatChunk readFed(byte[] data, int offset, int length) {
+        if (fed == null) {
+            if (length < 4) {
+                // The parser detects the encoding from the first four bytes: too short to start one.
+                return readOnce(data, offset, length);
+            }
+            fed = new FedParser();
+        }
+        FedParser p = fed;
+        try {
+            p.feed(data, offset, length);
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new NotAnObjectException(p.currentToken());
+            }
+            ChatChunk chunk = readObject(p);
+            p.endEvent();
+            return chunk;
+        } catch (RuntimeException e) {
+            // A parser that failed mid-value holds half a document: never feed it again.
+            fed = null;
+            p.close();
+            throw e;
+        }
+    }
+
+    private ChatChunk readOnce(byte[] data, int offset, int length) {
         try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), data, offset, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new NotAnObjectException(p.currentToken());
@@ -443,10 +488,98 @@ public final class ChunkReader {
         return value;
     }
 
+    /**
+     * Keeps one blocking parser for a whole stream, reading the events one after another from an
+     * input that holds exactly the current event: no parser is built per event, and tokens are
+     * read at the blocking parser's speed. An event that ends inside a value meets end of input,
+     * which fails the event (and retires the parser).
+     */
+    private static final class FedParser extends JsonParserDelegate {
+        private final EventInput input;
+        /** Bytes of all events before the current one. */
+        private long eventStart;
+        private byte[] data;
+        private int offset;
+        private int length;
+
+        FedParser() {
+            this(new EventInput());
+        }
+
+        private FedParser(EventInput input) {
+            super(FACTORY.createParser(ObjectReadContext.empty(), input));
+            this.input = input;
+        }
+
+        void feed(byte[] data, int offset, int length) {
+            this.data = data;
+            this.offset = offset;
+            this.length = length;
+            input.set(data, offset, length);
+        }
+
+        /** Checks that only white space follows the object in the event, and lets go of its bytes. */
+        void endEvent() {
+            long consumed = delegate.currentLocation().getByteOffset() - eventStart;
+            for (int i = offset + (int) consumed, end = offset + length; i < end; i++) {
+                byte b = data[i];
+                if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                    throw new NotAnObjectException("expected one JSON object, found more after it");
+                }
+            }
+            // Bytes the parser never took (white space) will never count in its offset.
+            eventStart += length - input.clear();
+            data = null;
+        }
+    }
+
+    /** Holds the bytes of the current event for the parser; nothing more, so a cut-off value ends there. */
+    private static final class EventInput extends InputStream {
+        private byte[] data;
+        private int pos;
+        private int end;
+
+        void set(byte[] data, int offset, int length) {
+            this.data = data;
+            this.pos = offset;
+            this.end = offset + length;
+        }
+
+        /** Lets go of the event; returns how many of its bytes were never read. */
+        int clear() {
+            int unread = end - pos;
+            data = null;
+            pos = 0;
+            end = 0;
+            return unread;
+        }
+
+        @Override
+        public int read() {
+            return pos < end ? data[pos++] & 0xFF : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (pos >= end) {
+                return -1;
+            }
+            int n = Math.min(len, end - pos);
+            System.arraycopy(data, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+    }
+
     /** Signals a payload that is valid JSON but not one object. */
     public static final class NotAnObjectException extends RuntimeException {
         NotAnObjectException(JsonToken token) {
-            super("expected one JSON object, found " + (token == null ? "end of input" : token.asString()));
+            this("expected one JSON object, found " + (token == null ? "end of input"
+                    : token == JsonToken.NOT_AVAILABLE ? "nothing" : token.asString()));
+        }
+
+        NotAnObjectException(String message) {
+            super(message);
         }
     }
 }

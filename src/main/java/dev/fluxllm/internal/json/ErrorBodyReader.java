@@ -22,7 +22,8 @@ public final class ErrorBodyReader {
         }
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(new String(body, StandardCharsets.UTF_8).strip());
+            String text = new String(body, StandardCharsets.UTF_8).strip();
+            root = Json.MAPPER.readTree(text.startsWith("\uFEFF") ? text.substring(1) : text);
         } catch (JacksonException e) {
             return null;
         }
@@ -46,8 +47,7 @@ public final class ErrorBodyReader {
         }
         JsonNode detail = root.get("detail");
         if (detail != null && !detail.isNull()) {
-            String message = detail.isString() ? detail.asString() : detail.toString();
-            return new WireError(message, null, null, null, 0);
+            return new WireError(detailMessage(detail), null, null, null, 0);
         }
         JsonNode errors = root.get("errors");
         if (root.path("success").isBoolean() && !root.get("success").asBoolean() && errors != null
@@ -55,6 +55,35 @@ public final class ErrorBodyReader {
             return fromFields(errors.get(0), null);
         }
         return null;
+    }
+
+    /** Turns FastAPI's validation list into {@code body.messages: Field required; ...}. */
+    private static String detailMessage(JsonNode detail) {
+        if (detail.isString()) {
+            return detail.asString();
+        }
+        if (!detail.isArray() || detail.isEmpty()) {
+            return detail.toString();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode item : detail) {
+            String msg = text(item.get("msg"));
+            if (msg == null) {
+                return detail.toString();
+            }
+            JsonNode loc = item.get("loc");
+            if (!sb.isEmpty()) {
+                sb.append("; ");
+            }
+            if (loc != null && loc.isArray() && !loc.isEmpty()) {
+                for (int i = 0; i < loc.size(); i++) {
+                    sb.append(i == 0 ? "" : ".").append(loc.get(i).asString());
+                }
+                sb.append(": ");
+            }
+            sb.append(msg);
+        }
+        return sb.toString();
     }
 
     private static WireError fromFields(JsonNode node, String fallbackType) {

@@ -3,6 +3,7 @@ package dev.fluxllm.internal.json;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -13,6 +14,8 @@ public final class Json {
     public static final int MAX_NESTING_DEPTH = 200;
 
     public static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    // A parser per event: a per-thread recycler costs far less than a shared deque.
+                    .recyclerPool(JsonRecyclerPools.threadLocalPool())
                     .streamReadConstraints(StreamReadConstraints.builder()
                             .maxNestingDepth(MAX_NESTING_DEPTH)
                             .build())

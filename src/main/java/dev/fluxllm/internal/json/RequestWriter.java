@@ -175,9 +175,16 @@ public final class RequestWriter {
             }
             g.writeEndArray();
         }
-        if (extra.containsKey("tool_choice")) {
-            return;
+        // An extra tool_choice is written with the other extras; parallel_tool_calls still applies.
+        if (!extra.containsKey("tool_choice")) {
+            writeToolChoice(g, r);
         }
+        if (r.parallelToolCalls() != null && !extra.containsKey("parallel_tool_calls")) {
+            g.writeBooleanProperty("parallel_tool_calls", r.parallelToolCalls());
+        }
+    }
+
+    private static void writeToolChoice(JsonGenerator g, ChatRequest r) {
         if (r.toolChoice() != null) {
             g.writeStringProperty("tool_choice", r.toolChoice());
         } else if (r.toolChoiceFunction() != null) {
@@ -189,9 +196,6 @@ public final class RequestWriter {
             g.writeStringProperty("name", r.toolChoiceFunction());
             g.writeEndObject();
             g.writeEndObject();
-        }
-        if (r.parallelToolCalls() != null && !extra.containsKey("parallel_tool_calls")) {
-            g.writeBooleanProperty("parallel_tool_calls", r.parallelToolCalls());
         }
     }
 

@@ -3,11 +3,13 @@ package dev.fluxllm.internal.retry;
 import dev.fluxllm.OpenAiCompatException;
 import dev.fluxllm.RetryPolicy;
 import dev.fluxllm.internal.error.ExceptionFactory;
+import dev.fluxllm.internal.transport.CallObserver;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.ContextView;
 import reactor.util.retry.Retry;
 
 /**
@@ -24,6 +26,15 @@ public final class RetrySupport {
     }
 
     private RetrySupport() {
+    }
+
+    /**
+     * Returns the listener a caller put in the subscriber's Reactor {@code Context} under
+     * {@link CallObserver#KEY}, null when none.
+     */
+    public static RetryListener listenerFrom(ContextView context) {
+        CallObserver observer = CallObserver.from(context);
+        return observer == CallObserver.NONE ? null : observer::retryScheduled;
     }
 
     /**

@@ -1,14 +1,13 @@
 package dev.fluxllm.internal.sse;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ByteProcessor;
 
 /**
- * Gives the decoder uniform access to a byte array or a {@link ByteBuf}, so that one state machine
- * serves both without copying the input first. Indices are absolute positions in the underlying
+ * Gives the decoder access to the bytes it scans: a byte array, the backing array of a heap
+ * {@link ByteBuf}, or a slice of a direct buffer copied in bulk. Indices are absolute positions in the underlying
  * array or buffer. Instances are reused per decoder and point at the input only during a call.
  */
-abstract sealed class ByteSource permits ByteSource.ArraySource, ByteSource.BufSource {
+abstract sealed class ByteSource permits ByteSource.ArraySource {
 
     /** Returns the index of the first CR or LF in [from, to), or -1 when there is none. */
     abstract int indexOfLineEnd(int from, int to);
@@ -51,34 +50,8 @@ abstract sealed class ByteSource permits ByteSource.ArraySource, ByteSource.BufS
         }
     }
 
-    /** Reads a {@link ByteBuf} without a usable backing array (direct, composite). */
-    static final class BufSource extends ByteSource {
-        private ByteBuf buf;
-
-        BufSource point(ByteBuf buf) {
-            this.buf = buf;
-            return this;
-        }
-
-        @Override
-        int indexOfLineEnd(int from, int to) {
-            return buf.forEachByte(from, to - from, ByteProcessor.FIND_CRLF);
-        }
-
-        @Override
-        byte get(int index) {
-            return buf.getByte(index);
-        }
-
-        @Override
-        void copyTo(int from, byte[] dst, int dstIndex, int length) {
-            buf.getBytes(from, dst, dstIndex, length);
-        }
-    }
-
     /** Drops the reference to the input, so the decoder never keeps a caller's buffer alive. */
-    static void clear(ArraySource a, BufSource b) {
+    static void clear(ArraySource a) {
         a.array = null;
-        b.buf = null;
     }
 }

@@ -2,17 +2,34 @@ package dev.fluxllm.internal.transport;
 
 import dev.fluxllm.internal.error.ExceptionFactory;
 import java.time.Duration;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
 
 /**
  * Enforces a call's two timeouts with one timer: the response timeout until the headers arrive,
  * then the idle timeout between data events. Moving a deadline is a volatile write; the timer is
  * re-armed only when it fires before the deadline, so a fast stream costs no timer per event.
+ *
+ * <p>The idle timeout runs only while the subscriber waits for an item it asked for: a slow
+ * subscriber that requests nothing for a while (and so reads nothing) is not a silent server.
  */
 final class CallWatch {
+
+    private static final VarHandle DELIVERED;
+
+    static {
+        try {
+            DELIVERED = MethodHandles.lookup().findVarHandle(CallWatch.class, "delivered", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Scheduler scheduler;
     private final long responseNanos;
@@ -20,9 +37,16 @@ final class CallWatch {
     private final String what;
     /** Longest sleep between checks: a deadline that moves earlier (at the headers) is seen in time. */
     private final long checkNanos;
-    private volatile long deadline;
+    private final long startedAt;
     private volatile boolean headersArrived;
     private volatile boolean expired;
+    /** When data last arrived, or the subscriber last started waiting. */
+    private volatile long lastActivity;
+    /** Items the subscriber asked for, in total (capped at Long.MAX_VALUE). */
+    private final AtomicLong requested = new AtomicLong();
+    /** Items delivered; written only by the (serialized) onNext, read by the timer. */
+    @SuppressWarnings("unused")
+    private long delivered;
 
     CallWatch(Scheduler scheduler, Duration responseTimeout, Duration idleTimeout, String what) {
         this.scheduler = scheduler;
@@ -30,17 +54,38 @@ final class CallWatch {
         this.idleNanos = idleTimeout == null ? Long.MAX_VALUE : idleTimeout.toNanos();
         this.what = what;
         this.checkNanos = Math.min(responseNanos, idleNanos);
-        this.deadline = plus(now(), responseNanos);
+        this.startedAt = now();
     }
 
     void headersArrived() {
+        lastActivity = now();
         headersArrived = true;
-        touch();
     }
 
-    /** Records a data event: the idle deadline starts again. */
+    /** Records data from the server: the idle deadline starts again. Called once per network read. */
     void touch() {
-        deadline = plus(now(), idleNanos);
+        lastActivity = now();
+    }
+
+    private void requested(long n) {
+        long before = requested.getAndAccumulate(n, Operators::addCap);
+        if (before <= (long) DELIVERED.getAcquire(this)) {
+            // The subscriber starts waiting now: silence before this moment was its own choice.
+            lastActivity = now();
+        }
+    }
+
+    private void delivered() {
+        DELIVERED.setRelease(this, (long) DELIVERED.getOpaque(this) + 1);
+    }
+
+    /** Returns when the call expires, Long.MAX_VALUE while no deadline runs. */
+    private long deadline() {
+        if (!headersArrived) {
+            return plus(startedAt, responseNanos);
+        }
+        boolean waiting = requested.get() > (long) DELIVERED.getAcquire(this);
+        return waiting ? plus(lastActivity, idleNanos) : Long.MAX_VALUE;
     }
 
     /** Guards a call: it ends with {@code ApiTimeoutException} when a deadline passes, and is cancelled. */
@@ -48,12 +93,15 @@ final class CallWatch {
         if (responseNanos == Long.MAX_VALUE && idleNanos == Long.MAX_VALUE) {
             return call;
         }
-        return call.takeUntilOther(expiry()).concatWith(Mono.defer(this::errorIfExpired));
+        return call.doOnNext(item -> delivered())
+                .doOnRequest(this::requested)
+                .takeUntilOther(expiry())
+                .concatWith(Mono.defer(this::errorIfExpired));
     }
 
     private Mono<Long> expiry() {
         return Mono.defer(() -> {
-            long d = deadline;
+            long d = deadline();
             long remaining = d == Long.MAX_VALUE ? Long.MAX_VALUE : d - now();
             if (remaining <= 0) {
                 expired = true;

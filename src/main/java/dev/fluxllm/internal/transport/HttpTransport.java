@@ -1,6 +1,7 @@
 package dev.fluxllm.internal.transport;
 
 import dev.fluxllm.internal.error.ExceptionFactory;
+import dev.fluxllm.internal.error.Secrets;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -8,6 +9,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +18,7 @@ import javax.net.ssl.SSLException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
@@ -41,9 +44,30 @@ public final class HttpTransport implements AutoCloseable {
     private final PoolStats poolStats = new PoolStats();
     private final HttpClient jsonClient;
     private final HttpClient sseClient;
+    private final String query;
+    /** The base URL's path prefix (e.g. {@code /v1}); host and port are set on the client once. */
+    private final String pathPrefix;
+    private final Secrets secrets;
+    /** Terminated by close(): every call in flight (and any later one) ends with a ConnectionException. */
+    private final Sinks.Empty<Void> closed = Sinks.empty();
 
     public HttpTransport(TransportConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * Creates a transport that appends a query string to every request URI.
+     *
+     * @param query an encoded query without the leading {@code ?} (e.g. {@code api-version=2024-10-21}),
+     *              null or empty for none
+     */
+    public HttpTransport(TransportConfig config, String query) {
         this.config = config;
+        this.query = query == null || query.isEmpty() ? "" : "?" + query;
+        URI base = URI.create(config.baseUrl());
+        boolean https = "https".equalsIgnoreCase(base.getScheme());
+        this.pathPrefix = base.getRawPath() == null ? "" : base.getRawPath();
+        this.secrets = Secrets.fromHeaders(config.headers());
         this.pool = ConnectionProvider.builder(config.poolName())
                 .maxConnections(config.maxConnections())
                 .pendingAcquireMaxCount(config.pendingAcquireMaxCount())
@@ -51,7 +75,12 @@ public final class HttpTransport implements AutoCloseable {
                 .maxIdleTime(Duration.ofSeconds(30))
                 .metrics(true, () -> poolStats)
                 .build();
-        HttpClient base = HttpClient.create(pool)
+        // Host and port are given apart rather than in each request URI: parsed once, and Reactor
+        // Netty's URI parsing misreads one-digit ports ("127.0.0.1:9" as a host name).
+        HttpClient client = HttpClient.create(pool)
+                .host(base.getHost().startsWith("[") ? base.getHost().substring(1, base.getHost().length() - 1)
+                        : base.getHost())
+                .port(base.getPort() >= 0 ? base.getPort() : https ? 443 : 80)
                 .disableRetry(true)
                 .followRedirect(false)
                 .compress(config.compress())
@@ -61,11 +90,11 @@ public final class HttpTransport implements AutoCloseable {
                     config.headers().forEach(h::set);
                     h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
                 });
-        if (config.baseUrl().regionMatches(true, 0, "https:", 0, 6)) {
-            base = secure(base, config.tls());
+        if (https) {
+            client = secure(client, config.tls());
         }
-        this.jsonClient = base.headers(h -> h.set(HttpHeaderNames.ACCEPT, "application/json"));
-        this.sseClient = base.headers(h -> h.set(HttpHeaderNames.ACCEPT, "text/event-stream"));
+        this.jsonClient = client.headers(h -> h.set(HttpHeaderNames.ACCEPT, "application/json"));
+        this.sseClient = client.headers(h -> h.set(HttpHeaderNames.ACCEPT, "text/event-stream"));
     }
 
     private static HttpClient secure(HttpClient client, TlsSettings tls) {
@@ -97,25 +126,28 @@ public final class HttpTransport implements AutoCloseable {
      */
     public Mono<HttpReply> exchange(HttpMethod method, String path, byte[] body) {
         String what = method + " " + config.baseUrl() + path;
-        return Mono.defer(() -> {
+        return Mono.deferContextual(ctx -> {
+            CallObserver observer = CallObserver.from(ctx);
+            observer.attemptStarted();
             CallWatch watch = new CallWatch(Schedulers.parallel(), config.responseTimeout(), config.idleTimeout(), what);
             long start = System.nanoTime();
             HttpClient.ResponseReceiver<?> receiver = body == null
-                    ? jsonClient.request(method).uri(config.baseUrl() + path)
-                    : jsonClient.request(method).uri(config.baseUrl() + path).send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
+                    ? jsonClient.request(method).uri(uri(path))
+                    : jsonClient.request(method).uri(uri(path)).send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
             Flux<HttpReply> call = receiver.responseConnection((resp, conn) -> {
                 watch.headersArrived();
-                int max = resp.status().code() / 100 == 2 ? config.maxResponseBytes() : MAX_ERROR_BODY;
-                return collect(conn, max, watch)
+                observer.responseHeaders(resp.status().code(), resp.responseHeaders());
+                boolean success = resp.status().code() / 100 == 2;
+                return collect(conn, success ? config.maxResponseBytes() : MAX_ERROR_BODY, !success, watch)
                         .map(bytes -> new HttpReply(resp.status().code(), resp.status().reasonPhrase(),
-                                resp.responseHeaders(), bytes))
+                                resp.responseHeaders(), success ? bytes : secrets.redact(bytes)))
                         .doOnNext(r -> {
                             if (log.isDebugEnabled()) {
                                 log.debug("{} -> {} in {} ms", what, r.status(), (System.nanoTime() - start) / 1_000_000);
                             }
                         });
             });
-            return watch.guard(call).onErrorMap(t -> TransportErrors.map(t, what)).next();
+            return untilClosed(watch.guard(call), what).onErrorMap(t -> TransportErrors.map(t, what)).next();
         });
     }
 
@@ -128,27 +160,45 @@ public final class HttpTransport implements AutoCloseable {
     public <T> Flux<T> stream(String path, byte[] body, Function<String, ? extends BodyDecoder<T>> decoders,
                               Function<HttpReply, Throwable> nonStreamReply) {
         String what = "POST " + config.baseUrl() + path;
-        return Flux.defer(() -> {
+        return Flux.deferContextual(ctx -> {
+            CallObserver observer = CallObserver.from(ctx);
+            observer.attemptStarted();
             CallWatch watch = new CallWatch(Schedulers.parallel(), config.responseTimeout(), config.idleTimeout(), what);
-            Flux<T> call = sseClient.post().uri(config.baseUrl() + path)
+            Flux<T> call = sseClient.post().uri(uri(path))
                     .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
                     .responseConnection((resp, conn) -> {
                         watch.headersArrived();
+                        observer.responseHeaders(resp.status().code(), resp.responseHeaders());
                         if (log.isDebugEnabled()) {
                             log.debug("{} -> {} (stream)", what, resp.status().code());
                         }
                         if (resp.status().code() / 100 != 2 || !isEventStream(resp.responseHeaders())) {
-                            return collect(conn, MAX_ERROR_BODY, watch).flatMapMany(bytes -> Flux.<T>error(
+                            return collect(conn, MAX_ERROR_BODY, true, watch).flatMapMany(bytes -> Flux.<T>error(
                                     nonStreamReply.apply(new HttpReply(resp.status().code(),
-                                            resp.status().reasonPhrase(), resp.responseHeaders(), bytes))));
+                                            resp.status().reasonPhrase(), resp.responseHeaders(),
+                                            secrets.redact(bytes)))));
                         }
                         return decode(conn, decoders.apply(resp.responseHeaders().get("x-request-id")), watch);
                     });
-            return watch.guard(call).onErrorMap(t -> TransportErrors.map(t, what));
+            return untilClosed(watch.guard(call), what).onErrorMap(t -> TransportErrors.map(t, what));
         });
     }
 
+    private String uri(String path) {
+        return pathPrefix + path + query;
+    }
+
+    /**
+     * Ends the call with a ConnectionException when the client is closed: disposing the pool
+     * alone would leave connections that are in use (and their subscribers) waiting for the server.
+     */
+    private <T> Flux<T> untilClosed(Flux<T> call, String what) {
+        return call.takeUntilOther(closed.asMono().then(Mono.error(() -> ExceptionFactory.connection(
+                "The client was closed; " + what + " did not complete", false, null))));
+    }
+
     private <T> Flux<T> decode(Connection conn, BodyDecoder<T> decoder, CallWatch watch) {
+        Throwable[] transportFailure = {null};
         return conn.inbound().receive()
                 .map(buf -> {
                     List<T> items = decoder.decode(buf);
@@ -158,30 +208,42 @@ public final class HttpTransport implements AutoCloseable {
                     return items;
                 })
                 .takeUntil(items -> decoder.isDone() || decoder.failure() != null)
-                .concatMapIterable(Function.identity(), 1)
-                .concatWith(Mono.defer(() -> {
-                    Throwable failure = decoder.failure();
-                    if (failure != null) {
-                        return Mono.error(failure);
-                    }
-                    if (!decoder.isDone()) {
-                        decoder.endOfBody(false);
-                    }
+                // A failure of the connection waits behind the items already decoded: an error
+                // signal would overtake them in concatMapIterable, and a close after every choice
+                // finished would then complete without the last chunks.
+                .onErrorResume(e -> {
+                    transportFailure[0] = e;
                     return Mono.empty();
-                }))
-                .onErrorResume(TransportErrors::isPrematureClose, e -> Mono.fromRunnable(() -> decoder.endOfBody(true)))
+                })
+                .concatMapIterable(Function.identity(), 1)
+                .concatWith(Mono.defer(() -> endOfBody(decoder, transportFailure[0])))
                 .doFinally(signal -> {
                     // A body read to its end returns the connection to the pool by itself; anything
                     // else (done early, cancelled, failed) must not leave it half-read in the pool.
-                    if (signal != SignalType.ON_COMPLETE || decoder.isDone()) {
+                    if (signal != SignalType.ON_COMPLETE || decoder.isDone() || transportFailure[0] != null) {
                         conn.dispose();
                     }
                 });
     }
 
-    private static Mono<byte[]> collect(Connection conn, int max, CallWatch watch) {
+    /** Ends a decoded body: the decoder's failure, the connection's, a cut-off, or completion. */
+    private static <T> Mono<T> endOfBody(BodyDecoder<T> decoder, Throwable transportFailure) {
+        Throwable failure = decoder.failure();
+        if (failure != null) {
+            return Mono.error(failure);
+        }
+        if (transportFailure != null && !TransportErrors.isPrematureClose(transportFailure)) {
+            return Mono.error(transportFailure);
+        }
+        if (!decoder.isDone()) {
+            decoder.endOfBody(transportFailure != null);
+        }
+        return Mono.empty();
+    }
+
+    private static Mono<byte[]> collect(Connection conn, int max, boolean truncate, CallWatch watch) {
         return conn.inbound().receive()
-                .reduce(new BodyCollector(max), (c, buf) -> {
+                .reduce(new BodyCollector(max, truncate), (c, buf) -> {
                     watch.touch();
                     return c.add(buf);
                 })
@@ -206,11 +268,15 @@ public final class HttpTransport implements AutoCloseable {
     /** Frees the connection pool; calls in flight end with a connection error. */
     @Override
     public void close() {
+        closed.tryEmitEmpty();
         pool.dispose();
     }
 
     /** Frees the connection pool without blocking. */
     public Mono<Void> closeAsync() {
-        return pool.disposeLater();
+        return Mono.defer(() -> {
+            closed.tryEmitEmpty();
+            return pool.disposeLater();
+        });
     }
 }

@@ -11,7 +11,8 @@ import java.util.Properties;
  * Runs every scenario against every built contender, each in a fresh JVM, and writes RESULTS.md.
  *
  * <p>Arguments: {@code [--quick] [--only=substring,substring] [--runs=scenario-prefix,...]
- * [--jmh=path/to/jmh.csv]}; run from the {@code benchmarks/} directory.
+ * [--jmh=path/to/jmh.csv] [--render]}; run from the {@code benchmarks/} directory. {@code --render}
+ * measures nothing and rewrites RESULTS.md from {@code results/raw/}.
  */
 public final class Runner {
 
@@ -20,16 +21,23 @@ public final class Runner {
         List<String> only = listArg(args, "--only=");
         List<String> runs = listArg(args, "--runs=");
         String jmhCsv = stringArg(args, "--jmh=");
+        boolean render = Arrays.asList(args).contains("--render");
         Path dir = Path.of("").toAbsolutePath();
         Path raw = Files.createDirectories(dir.resolve("results").resolve("raw"));
         ResultsWriter writer = new ResultsWriter(quick);
+        if (render) {
+            writer.note("Rendered from `results/raw/` without measuring: rows may come from different runs.");
+        } else if (!only.isEmpty()) {
+            writer.note("Partial run (`--only=" + String.join(",", only) + "`): the baseline and those contenders were"
+                + " measured now; the other rows are from an earlier run, so their ratios compare runs.");
+        }
         String serverCp = Classpaths.of(dir, "server");
         if (serverCp == null) {
             throw new IllegalStateException("build first: server/target/classpath.txt is missing");
         }
         try (ServerProcess server = new ServerProcess(serverCp, raw.resolve("server.log"))) {
             for (Run run : Run.plan(quick)) {
-                if (!runs.isEmpty() && runs.stream().noneMatch(r -> run.key().startsWith(r))) {
+                if (render || !runs.isEmpty() && runs.stream().noneMatch(r -> run.key().startsWith(r))) {
                     keepPrevious(run, raw, writer);
                     continue;
                 }

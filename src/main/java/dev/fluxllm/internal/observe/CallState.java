@@ -1,0 +1,137 @@
+package dev.fluxllm.internal.observe;
+
+import dev.fluxllm.CallStats;
+import dev.fluxllm.LlmCall;
+import dev.fluxllm.LlmListener;
+import dev.fluxllm.OpenAiCompatException;
+import dev.fluxllm.Usage;
+import dev.fluxllm.internal.retry.RetrySupport;
+import dev.fluxllm.internal.transport.CallObserver;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import reactor.util.Logger;
+import reactor.util.Loggers;
+
+/**
+ * Follows one call and relays its events to the listeners. Reactor delivers one call's signals one
+ * at a time, so plain fields suffice; they are volatile because attempts may run on other threads.
+ */
+final class CallState implements CallObserver, RetrySupport.RetryListener {
+
+    private final UnaryOperator<OpenAiCompatException> redactor;
+
+    private static final Logger log = Loggers.getLogger(CallState.class);
+
+    private final LlmCall call;
+    private final List<LlmListener> listeners;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile long startNanos;
+    private volatile long lastItemNanos;
+    private volatile long firstTokenNanos;
+    private volatile int attempts;
+    private volatile int status;
+    private volatile String serverRequestId;
+    private volatile Usage usage;
+    private volatile long tokenItems;
+
+    CallState(LlmCall call, List<LlmListener> listeners, UnaryOperator<OpenAiCompatException> redactor) {
+        this.redactor = redactor;
+        this.call = call;
+        this.listeners = listeners;
+    }
+
+    void start() {
+        startNanos = System.nanoTime();
+        lastItemNanos = startNanos;
+        fire(l -> l.onRequestStart(call));
+    }
+
+    @Override
+    public void attemptStarted() {
+        int n = ++attempts;
+        fire(l -> l.onAttempt(call, n));
+    }
+
+    @Override
+    public void responseHeaders(int status, HttpHeaders headers) {
+        this.status = status;
+        String id = headers.get("x-request-id");
+        this.serverRequestId = id;
+        fire(l -> l.onResponseHeaders(call, status, id));
+    }
+
+    @Override
+    public void retryScheduled(int attempt, Duration delay, OpenAiCompatException cause) {
+        OpenAiCompatException safe = redactor.apply(cause);
+        fire(l -> l.onRetryScheduled(call, attempt, delay, safe));
+    }
+
+    void usage(Usage u) {
+        if (u != null) {
+            usage = u;
+        }
+    }
+
+    void item(Object item, boolean hasToken, Usage u) {
+        long now = System.nanoTime();
+        Duration since = Duration.ofNanos(now - lastItemNanos);
+        lastItemNanos = now;
+        usage(u);
+        if (hasToken) {
+            tokenItems++;
+            if (firstTokenNanos == 0) {
+                firstTokenNanos = now;
+                Duration latency = Duration.ofNanos(now - startNanos);
+                fire(l -> l.onFirstToken(call, latency));
+            }
+        }
+        fire(l -> l.onChunk(call, item, since));
+    }
+
+    void complete() {
+        if (ended.compareAndSet(false, true)) {
+            CallStats stats = stats();
+            fire(l -> l.onComplete(call, stats));
+        }
+    }
+
+    void error(Throwable t) {
+        if (ended.compareAndSet(false, true)) {
+            CallStats stats = stats();
+            fire(l -> l.onError(call, t, stats));
+        }
+    }
+
+    void cancel() {
+        if (ended.compareAndSet(false, true)) {
+            CallStats stats = stats();
+            fire(l -> l.onCancel(call, stats));
+        }
+    }
+
+    private CallStats stats() {
+        long end = System.nanoTime();
+        Duration elapsed = Duration.ofNanos(end - startNanos);
+        Usage u = usage;
+        long tokens = u != null ? u.completionTokens() : tokenItems;
+        long first = firstTokenNanos;
+        long generationNanos = first != 0 && tokenItems > 1 ? end - first : end - startNanos;
+        double tps = tokens > 0 && generationNanos > 0 ? tokens * 1e9 / generationNanos : 0;
+        return new CallStats(Math.max(1, attempts), status, serverRequestId,
+                first == 0 ? null : Duration.ofNanos(first - startNanos), elapsed, u, tokens, tps);
+    }
+
+    private void fire(Consumer<LlmListener> event) {
+        for (LlmListener l : listeners) {
+            try {
+                event.accept(l);
+            } catch (RuntimeException e) {
+                log.warn("Listener {} failed on request {}: {}", l.getClass().getName(), call.requestId(), e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.fluxllm.internal.observe;
+
+import dev.fluxllm.LlmCall;
+import dev.fluxllm.LlmListener;
+import dev.fluxllm.OpenAiCompatException;
+import dev.fluxllm.Usage;
+import dev.fluxllm.internal.retry.RetrySupport;
+import dev.fluxllm.internal.transport.CallObserver;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
+
+/**
+ * Tells a client's listeners about its calls: wraps each call so that its subscription, attempts,
+ * retries, response headers, chunks and end reach every {@link dev.fluxllm.LlmListener}. The
+ * transport and the retry layer are reached through the Reactor {@code Context}. With no listener,
+ * calls pass through untouched.
+ */
+public final class CallTracer {
+
+    private final List<LlmListener> listeners;
+    private final String client;
+    private final String baseUrl;
+    private final UnaryOperator<OpenAiCompatException> redactor;
+
+    /**
+     * @param redactor removes the caller's secrets from a failure; applied to every failure before
+     *                 a listener or the subscriber sees it
+     */
+    public CallTracer(List<LlmListener> listeners, String client, String baseUrl,
+                      UnaryOperator<OpenAiCompatException> redactor) {
+        this.listeners = List.copyOf(listeners);
+        this.client = client;
+        this.baseUrl = baseUrl;
+        this.redactor = redactor;
+    }
+
+    /** Returns whether any listener is registered. */
+    public boolean enabled() {
+        return !listeners.isEmpty();
+    }
+
+    /** Wraps a call that emits one value; {@code usage} extracts the token counts, may return null. */
+    public <T> Mono<T> mono(String operation, String path, String model, Mono<T> raw, Function<T, Usage> usage) {
+        Mono<T> call = raw.onErrorMap(OpenAiCompatException.class, redactor);
+        if (!enabled()) {
+            return call;
+        }
+        return Mono.deferContextual(ctx -> {
+            CallState state = start(ctx, operation, path, model);
+            return call.contextWrite(c -> CallObserver.with(c, state))
+                    .doOnNext(v -> state.usage(usage.apply(v)))
+                    .doOnSuccess(v -> state.complete())
+                    .doOnError(state::error)
+                    .doOnCancel(state::cancel);
+        });
+    }
+
+    /**
+     * Wraps a stream; {@code hasToken} tells which items carry generated tokens, {@code usage}
+     * extracts token counts from an item (null when it has none).
+     */
+    public <T> Flux<T> flux(String operation, String path, String model, Flux<T> raw, Predicate<T> hasToken,
+                            Function<T, Usage> usage) {
+        Flux<T> call = raw.onErrorMap(OpenAiCompatException.class, redactor);
+        if (!enabled()) {
+            return call;
+        }
+        return Flux.deferContextual(ctx -> {
+            CallState state = start(ctx, operation, path, model);
+            return call.contextWrite(c -> CallObserver.with(c, state))
+                    .doOnNext(item -> state.item(item, hasToken.test(item), usage.apply(item)))
+                    .doOnComplete(state::complete)
+                    .doOnError(state::error)
+                    .doOnCancel(state::cancel);
+        });
+    }
+
+    private CallState start(ContextView ctx, String operation, String path, String model) {
+        String requestId = ctx.getOrEmpty(LlmListener.REQUEST_ID_KEY).map(Object::toString)
+                .filter(s -> !s.isBlank()).orElseGet(CallTracer::newRequestId);
+        LlmCall call = new LlmCall(requestId, client, operation, model, baseUrl, path, Instant.now());
+        CallState state = new CallState(call, listeners, redactor);
+        state.start();
+        return state;
+    }
+
+    /** Returns a fresh request id: {@code req_} and 16 hex digits. */
+    public static String newRequestId() {
+        return "req_" + String.format("%016x", ThreadLocalRandom.current().nextLong());
+    }
+}

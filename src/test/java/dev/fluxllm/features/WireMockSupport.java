@@ -1,0 +1,57 @@
+package dev.fluxllm.features;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.fluxllm.OpenAiCompatClient;
+import dev.fluxllm.support.Eventually;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+
+/** Starts one WireMock per test class and closes every client a test built, after checking it released its connections. */
+abstract class WireMockSupport {
+
+    static final String KEY = "sk-test-secret-0123456789";
+
+    static WireMockServer wm;
+    final List<OpenAiCompatClient> clients = new ArrayList<>();
+
+    @BeforeAll
+    static void startServer() {
+        wm = new WireMockServer(options().dynamicPort());
+        wm.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        wm.stop();
+    }
+
+    @AfterEach
+    void closeClients() {
+        for (OpenAiCompatClient c : clients) {
+            Eventually.await(() -> c.activeConnections() == 0, Duration.ofSeconds(2), "connections released by " + c.name());
+            c.close();
+        }
+        clients.clear();
+        wm.resetAll();
+    }
+
+    /** Registers a client for closing after the test. */
+    OpenAiCompatClient track(OpenAiCompatClient client) {
+        clients.add(client);
+        return client;
+    }
+
+    static String sse(String... jsonEvents) {
+        StringBuilder b = new StringBuilder();
+        for (String e : jsonEvents) {
+            b.append("data: ").append(e).append("\n\n");
+        }
+        return b.toString();
+    }
+}
