@@ -2,6 +2,7 @@ package dev.fluxllm.bench.springai11;
 
 import dev.fluxllm.bench.core.Answer;
 import dev.fluxllm.bench.core.Contender;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +10,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.springframework.ai.openai.api.OpenAiApi;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 import org.springframework.ai.openai.api.OpenAiApi.ChatCompletionMessage;
 import org.springframework.ai.openai.api.OpenAiApi.ChatCompletionMessage.ToolCall;
 import org.springframework.ai.openai.api.OpenAiApi.ChatCompletionRequest;
@@ -26,8 +31,14 @@ public final class SpringAiWebClientContender implements Contender {
 
     @Override
     public void open(String baseUrl) {
+        // The same 20,000-connection pool as the baselines and FluxLLM: WebClient's default (500
+        // connections, 1,000 waiting) fails the 5,000- and 10,000-stream runs at once.
+        ConnectionProvider pool = ConnectionProvider.builder("bench").maxConnections(20_000)
+            .pendingAcquireMaxCount(-1).pendingAcquireTimeout(Duration.ofMinutes(5)).build();
+        WebClient.Builder web = WebClient.builder().clientConnector(new ReactorClientHttpConnector(HttpClient.create(pool)));
         // OpenAiApi appends /v1/chat/completions itself.
-        api = OpenAiApi.builder().baseUrl(baseUrl.replaceFirst("/v1$", "")).apiKey("sk-bench").build();
+        api = OpenAiApi.builder().baseUrl(baseUrl.replaceFirst("/v1$", "")).apiKey("sk-bench")
+            .webClientBuilder(web).build();
         messages = List.of(new ChatCompletionMessage("Say something.", ChatCompletionMessage.Role.USER));
     }
 

@@ -19,9 +19,26 @@ final class ContenderProcess {
     private ContenderProcess() {
     }
 
+    /** What an earlier run reported for this contender and run, or null. */
+    static Properties previous(ContenderSpec spec, Run run, Path rawDir) throws IOException {
+        Path out = rawDir.resolve(fileName(spec, run) + ".properties");
+        if (!Files.exists(out)) {
+            return null;
+        }
+        Properties props = new Properties();
+        try (Reader r = Files.newBufferedReader(out)) {
+            props.load(r);
+        }
+        return props;
+    }
+
+    private static String fileName(ContenderSpec spec, Run run) {
+        return run.key() + "--" + spec.className().substring(spec.className().lastIndexOf('.') + 1);
+    }
+
     static Properties run(ContenderSpec spec, String classpath, Run run, String baseUrl, Path rawDir,
                           long timeoutSeconds) throws IOException, InterruptedException {
-        String file = run.key() + "--" + spec.className().substring(spec.className().lastIndexOf('.') + 1);
+        String file = fileName(spec, run);
         Path out = rawDir.resolve(file + ".properties");
         Path log = rawDir.resolve(file + ".log");
         Files.deleteIfExists(out);

@@ -17,7 +17,8 @@ record Outcome(ContenderSpec spec, String status, String reason, Stats cpuMicros
         if (!"OK".equals(status)) {
             return new Outcome(spec, status, p.getProperty("reason", ""), null, null, null, false, 0, 0, 0, 0);
         }
-        double units = (double) run.calls() * Long.parseLong(p.getProperty("chunksPerCall"));
+        long calls = Long.parseLong(p.getProperty("arg.calls", String.valueOf(run.calls())));
+        double units = (double) calls * Long.parseLong(p.getProperty("chunksPerCall"));
         double[] wall = longs(p, "wallNanos");
         double[] cpu = longs(p, "cpuNanos");
         double[] alloc = longs(p, "allocatedBytes");

@@ -11,7 +11,8 @@ import java.util.Properties;
  * Runs every scenario against every built contender, each in a fresh JVM, and writes RESULTS.md.
  *
  * <p>Arguments: {@code [--quick] [--only=substring,substring] [--runs=scenario-prefix,...]
- * [--jmh=path/to/jmh.csv]}; run from the {@code benchmarks/} directory.
+ * [--jmh=path/to/jmh.csv] [--render]}; run from the {@code benchmarks/} directory. {@code --render}
+ * measures nothing and rewrites RESULTS.md from {@code results/raw/}.
  */
 public final class Runner {
 
@@ -20,16 +21,24 @@ public final class Runner {
         List<String> only = listArg(args, "--only=");
         List<String> runs = listArg(args, "--runs=");
         String jmhCsv = stringArg(args, "--jmh=");
+        boolean render = Arrays.asList(args).contains("--render");
         Path dir = Path.of("").toAbsolutePath();
         Path raw = Files.createDirectories(dir.resolve("results").resolve("raw"));
         ResultsWriter writer = new ResultsWriter(quick);
+        if (render) {
+            writer.note("Rendered from `results/raw/` without measuring: rows may come from different runs.");
+        } else if (!only.isEmpty()) {
+            writer.note("Partial run (`--only=" + String.join(",", only) + "`): the baseline and those contenders were"
+                + " measured now; the other rows are from an earlier run, so their ratios compare runs.");
+        }
         String serverCp = Classpaths.of(dir, "server");
         if (serverCp == null) {
             throw new IllegalStateException("build first: server/target/classpath.txt is missing");
         }
         try (ServerProcess server = new ServerProcess(serverCp, raw.resolve("server.log"))) {
             for (Run run : Run.plan(quick)) {
-                if (!runs.isEmpty() && runs.stream().noneMatch(r -> run.key().startsWith(r))) {
+                if (render || !runs.isEmpty() && runs.stream().noneMatch(r -> run.key().startsWith(r))) {
+                    keepPrevious(run, raw, writer);
                     continue;
                 }
                 System.out.println("== " + run.title());
@@ -37,6 +46,11 @@ public final class Runner {
                 for (ContenderSpec spec : ContenderSpec.all()) {
                     if (!only.isEmpty() && !spec.name().equals(ContenderSpec.BASELINE)
                         && only.stream().noneMatch(o -> spec.name().toLowerCase().contains(o.toLowerCase()))) {
+                        // Not re-measured: keep the previous run's figures when there are any.
+                        Properties previous = ContenderProcess.previous(spec, run, raw);
+                        if (previous != null) {
+                            outcomes.add(Outcome.from(spec, run, previous));
+                        }
                         continue;
                     }
                     outcomes.add(measure(spec, run, server, dir, raw));
@@ -50,6 +64,20 @@ public final class Runner {
         }
         writer.write(dir.resolve("RESULTS.md"));
         System.out.println("wrote " + dir.resolve("RESULTS.md"));
+    }
+
+    /** Puts a run that is not re-measured into RESULTS.md with the previous run's figures, if any. */
+    private static void keepPrevious(Run run, Path raw, ResultsWriter writer) throws Exception {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (ContenderSpec spec : ContenderSpec.all()) {
+            Properties previous = ContenderProcess.previous(spec, run, raw);
+            if (previous != null) {
+                outcomes.add(Outcome.from(spec, run, previous));
+            }
+        }
+        if (!outcomes.isEmpty()) {
+            writer.add(run, outcomes);
+        }
     }
 
     private static Outcome measure(ContenderSpec spec, Run run, ServerProcess server, Path dir, Path raw) throws Exception {
