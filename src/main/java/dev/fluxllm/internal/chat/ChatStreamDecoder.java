@@ -45,6 +45,8 @@ public final class ChatStreamDecoder implements BodyDecoder<ChatChunk>, SseListe
                 sse.decode(buf);
             } catch (OpenAiCompatException e) {
                 failure = e;
+            } finally {
+                reader.release();
             }
         }
         return takeOutput();
@@ -58,6 +60,8 @@ public final class ChatStreamDecoder implements BodyDecoder<ChatChunk>, SseListe
                 sse.decode(bytes, offset, length);
             } catch (OpenAiCompatException e) {
                 failure = e;
+            } finally {
+                reader.release();
             }
         }
         return takeOutput();

@@ -34,7 +34,7 @@ public final class ChunkReader {
     private static final TokenStreamFactory FACTORY = Json.MAPPER.tokenStreamFactory();
 
     private final boolean completion;
-    /** A stream's events are read, one after another, by one parser: none is built per event. */
+    /** The events of one network read are read, one after another, by one parser: none is built per event. */
     private FedParser fed;
     private String lastId;
     private String lastModel;
@@ -117,6 +117,19 @@ public final class ChunkReader {
                 throw new NotAnObjectException(p.currentToken());
             }
             return chunk;
+        }
+    }
+
+    /**
+     * Lets go of the parser kept between events, handing its buffers back to the recycler. Called
+     * after each network read: a parser is shared by the events of one read, and an open stream
+     * waiting for its next read holds no parser buffers (thousands of slow streams stay small).
+     */
+    public void release() {
+        FedParser p = fed;
+        if (p != null) {
+            fed = null;
+            p.close();
         }
     }
 
