@@ -38,6 +38,8 @@ public final class HttpTransport implements AutoCloseable {
 
     private static final Logger log = Loggers.getLogger("dev.fluxllm.transport");
     private static final int MAX_ERROR_BODY = 64 * 1024;
+    /** How long a stream waits for the end of the body after {@code [DONE]} before closing the connection. */
+    private static final Duration DONE_GRACE = Duration.ofMillis(50);
 
     private final TransportConfig config;
     private final ConnectionProvider pool;
@@ -147,7 +149,8 @@ public final class HttpTransport implements AutoCloseable {
                             }
                         });
             });
-            return untilClosed(watch.guard(call), what).onErrorMap(t -> TransportErrors.map(t, what)).next();
+            // single(), not next(): cancelling after the reply would close a connection that is fine to reuse.
+            return untilClosed(watch.guard(call), what).onErrorMap(t -> TransportErrors.map(t, what)).single();
         });
     }
 
@@ -199,15 +202,26 @@ public final class HttpTransport implements AutoCloseable {
 
     private <T> Flux<T> decode(Connection conn, BodyDecoder<T> decoder, CallWatch watch) {
         Throwable[] transportFailure = {null};
+        boolean[] bodyEnded = {false};
+        Sinks.Empty<Void> done = Sinks.empty();
         return conn.inbound().receive()
                 .map(buf -> {
+                    boolean wasDone = decoder.isDone();
                     List<T> items = decoder.decode(buf);
                     if (!items.isEmpty()) {
                         watch.touch();
                     }
+                    if (!wasDone && decoder.isDone()) {
+                        done.tryEmitEmpty();
+                    }
                     return items;
                 })
-                .takeUntil(items -> decoder.isDone() || decoder.failure() != null)
+                .doOnComplete(() -> bodyEnded[0] = true)
+                .takeUntil(items -> decoder.failure() != null)
+                // After [DONE] the end of the body follows at once (mostly in the same read): waiting
+                // for it returns the connection to the pool. A server that keeps the response open
+                // after [DONE] gets a short grace, then the connection is closed.
+                .takeUntilOther(done.asMono().then(Mono.delay(DONE_GRACE)))
                 // A failure of the connection waits behind the items already decoded: an error
                 // signal would overtake them in concatMapIterable, and a close after every choice
                 // finished would then complete without the last chunks.
@@ -219,8 +233,8 @@ public final class HttpTransport implements AutoCloseable {
                 .concatWith(Mono.defer(() -> endOfBody(decoder, transportFailure[0])))
                 .doFinally(signal -> {
                     // A body read to its end returns the connection to the pool by itself; anything
-                    // else (done early, cancelled, failed) must not leave it half-read in the pool.
-                    if (signal != SignalType.ON_COMPLETE || decoder.isDone() || transportFailure[0] != null) {
+                    // else (cut short, cancelled, failed) must not leave it half-read in the pool.
+                    if (signal != SignalType.ON_COMPLETE || !bodyEnded[0] || transportFailure[0] != null) {
                         conn.dispose();
                     }
                 });
