@@ -48,20 +48,22 @@ class ConnectionReuseTest {
     }
 
     @Test
-    void sequentialGenerateCallsReuseOneConnection() {
+    void sequentialGenerateCallsReuseTheirConnections() {
         for (int i = 0; i < 20; i++) {
             assertThat(client.generate(ChatRequest.builder().user("x").build()).block(Duration.ofSeconds(5)).text())
                     .isEqualTo("hi");
         }
-        assertThat(connections.get()).isEqualTo(1);
+        // The pool takes the connection back just after the subscriber hears the reply, so the next
+        // call may find it still busy and open a second; never one per call.
+        assertThat(connections.get()).isLessThanOrEqualTo(2);
     }
 
     @Test
-    void streamsCompletedByDoneReuseOneConnection() {
+    void streamsCompletedByDoneReuseTheirConnections() {
         for (int i = 0; i < 20; i++) {
             assertThat(client.stream(ChatRequest.builder().user("x").build()).as(ChatStreams::assemble)
                     .block(Duration.ofSeconds(5)).text()).isEqualTo("hi");
         }
-        assertThat(connections.get()).isEqualTo(1);
+        assertThat(connections.get()).isLessThanOrEqualTo(2);
     }
 }
