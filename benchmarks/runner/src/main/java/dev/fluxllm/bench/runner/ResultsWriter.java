@@ -51,6 +51,11 @@ final class ResultsWriter {
             table(b, e.getKey(), e.getValue());
         }
         b.append(jmh);
+        // Hand-written notes (what was optimised, what it bought) travel with every regenerated file.
+        Path notes = file.resolveSibling("NOTES.md");
+        if (Files.exists(notes)) {
+            b.append('\n').append(Files.readString(notes));
+        }
         Files.writeString(file, b.toString());
     }
 
