@@ -67,19 +67,7 @@ public final class ChunkReader {
         error = null;
         hadChoices = false;
         choiceWithoutBody = false;
-        if (!completion) {
-            return readFed(data, offset, length);
-        }
-        try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), data, offset, length)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new NotAnObjectException(p.currentToken());
-            }
-            ChatChunk chunk = readObject(p);
-            if (p.nextToken() != null) {
-                throw new NotAnObjectException(p.currentToken());
-            }
-            return chunk;
-        }
+        return completion ? readOnce(data, offset, length) : readFed(data, offset, length);
     }
 
     private ChatChunk readFed(byte[] data, int offset, int length) {
@@ -107,6 +95,7 @@ public final class ChunkReader {
         }
     }
 
+    /** Reads one payload with a parser of its own. */
     private ChatChunk readOnce(byte[] data, int offset, int length) {
         try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), data, offset, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
