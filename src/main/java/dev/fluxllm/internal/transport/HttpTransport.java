@@ -50,8 +50,8 @@ public final class HttpTransport implements AutoCloseable {
     /** The base URL's path prefix (e.g. {@code /v1}); host and port are set on the client once. */
     private final String pathPrefix;
     private final Secrets secrets;
-    /** Terminated by close(): every call in flight (and any later one) ends with a ConnectionException. */
-    private final Sinks.Empty<Void> closed = Sinks.empty();
+    /** Ended by close(): every call in flight (and any later one) ends with a ConnectionException. */
+    private final OpenCalls openCalls = new OpenCalls();
 
     public HttpTransport(TransportConfig config) {
         this(config, null);
@@ -196,8 +196,8 @@ public final class HttpTransport implements AutoCloseable {
      * alone would leave connections that are in use (and their subscribers) waiting for the server.
      */
     private <T> Flux<T> untilClosed(Flux<T> call, String what) {
-        return call.takeUntilOther(closed.asMono().then(Mono.error(() -> ExceptionFactory.connection(
-                "The client was closed; " + what + " did not complete", false, null))));
+        return openCalls.track(call, () -> ExceptionFactory.connection(
+                "The client was closed; " + what + " did not complete", false, null));
     }
 
     private <T> Flux<T> decode(Connection conn, BodyDecoder<T> decoder, CallWatch watch) {
@@ -282,14 +282,14 @@ public final class HttpTransport implements AutoCloseable {
     /** Frees the connection pool; calls in flight end with a connection error. */
     @Override
     public void close() {
-        closed.tryEmitEmpty();
+        openCalls.closeAll();
         pool.dispose();
     }
 
     /** Frees the connection pool without blocking. */
     public Mono<Void> closeAsync() {
         return Mono.defer(() -> {
-            closed.tryEmitEmpty();
+            openCalls.closeAll();
             return pool.disposeLater();
         });
     }
