@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.core.publisher.Sinks;
 import reactor.util.Logger;
 import reactor.util.Loggers;
@@ -225,16 +225,36 @@ public final class JsonlTraceWriter implements LlmListener, AutoCloseable {
         });
     }
 
-    /** Writes what is pending, closes the files and stops the writer thread; waits up to 10 s. */
+    /**
+     * Writes what is pending, closes the files and stops the writer thread; completes when all of
+     * that is done. Never blocks.
+     */
+    public Mono<Void> closeAsync() {
+        return flush()
+                .then(Mono.<Void>create(sink -> {
+                    try {
+                        executor.execute(() -> {
+                            closeAll();
+                            sink.success();
+                        });
+                    } catch (java.util.concurrent.RejectedExecutionException e) {
+                        sink.success(); // already closed
+                    }
+                }))
+                .doFinally(signal -> executor.shutdown());
+    }
+
+    /**
+     * Closes like {@link #closeAsync()}, waiting up to 10 s for the files to be closed; on a
+     * non-blocking thread (an event loop) it starts the close and returns at once instead.
+     */
     @Override
     public void close() {
-        flush().then(Mono.fromRunnable(() -> submit(this::closeAll))).block(Duration.ofSeconds(10));
-        executor.shutdown();
-        try {
-            executor.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (Schedulers.isInNonBlockingThread()) {
+            closeAsync().subscribe();
+            return;
         }
+        closeAsync().block(Duration.ofSeconds(10));
     }
 
     private static Map<String, Object> event(LlmCall call, String name) {

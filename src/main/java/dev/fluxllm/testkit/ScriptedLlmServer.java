@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -212,22 +213,36 @@ public final class ScriptedLlmServer implements AutoCloseable {
      * Stops the server: closes the listening socket and every open connection, and shuts down its
      * event loop. Blocks for milliseconds; idempotent. Never touches Reactor Netty's global resources.
      */
+    /**
+     * Stops the server, closes the connections still open (a client waiting on a hung reply sees
+     * the close at once) and frees its event loop; completes when all of that is done. Never blocks.
+     */
+    public Mono<Void> closeAsync() {
+        if (!closed.compareAndSet(false, true)) {
+            return Mono.empty();
+        }
+        return Mono.fromRunnable(server::dispose).then(server.onDispose())
+                .then(Mono.when(connections.stream().map(c -> {
+                    c.dispose();
+                    return c.onDispose();
+                }).toList()))
+                .timeout(LIFECYCLE_TIMEOUT)
+                .onErrorResume(e -> Mono.empty())
+                // Quiet period zero: nothing is expected to arrive any more, so do not linger.
+                .then(loops.disposeLater(Duration.ZERO, LIFECYCLE_TIMEOUT));
+    }
+
+    /**
+     * Closes like {@link #closeAsync()}, waiting for it; on a non-blocking thread (an event loop)
+     * it starts the close and returns at once instead.
+     */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (Schedulers.isInNonBlockingThread()) {
+            closeAsync().subscribe();
             return;
         }
-        try {
-            server.disposeNow(LIFECYCLE_TIMEOUT);
-            // Closed explicitly so that a client waiting on a hung reply sees the close at once.
-            Mono.when(connections.stream().map(c -> {
-                c.dispose();
-                return c.onDispose();
-            }).toList()).block(LIFECYCLE_TIMEOUT);
-        } finally {
-            // Quiet period zero: nothing is expected to arrive any more, so do not linger.
-            loops.disposeLater(Duration.ZERO, LIFECYCLE_TIMEOUT).block(LIFECYCLE_TIMEOUT);
-        }
+        closeAsync().block(LIFECYCLE_TIMEOUT.multipliedBy(3));
     }
 
     /** Returns the base URL and the counts, for test failure messages. */
