@@ -3,10 +3,8 @@ package dev.fluxllm.client;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.fluxllm.ChatRequest;
 import dev.fluxllm.ChatResponse;
 import dev.fluxllm.MalformedResponseException;
@@ -16,13 +14,11 @@ import dev.fluxllm.OpenAiCompatException;
 import dev.fluxllm.RetryPolicy;
 import dev.fluxllm.StreamErrorException;
 import dev.fluxllm.support.Eventually;
-import dev.fluxllm.support.WarmUp;
+import dev.fluxllm.support.WireMockServerSupport;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,22 +27,10 @@ import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 /** Answers {@code generate} and {@code models} with HTTP 200 and a body that is not a usable envelope. */
-class BrokenEnvelopeTest {
+class BrokenEnvelopeTest extends WireMockServerSupport {
 
-    static WireMockServer wm;
     OpenAiCompatClient client;
 
-    @BeforeAll
-    static void start() {
-        wm = new WireMockServer(options().dynamicPort());
-        wm.start();
-        WarmUp.against(wm);
-    }
-
-    @AfterAll
-    static void stop() {
-        wm.stop();
-    }
 
     @BeforeEach
     void newClient() {

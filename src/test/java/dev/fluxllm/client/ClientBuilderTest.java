@@ -8,11 +8,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.fluxllm.ChatRequest;
 import dev.fluxllm.OpenAiCompatClient;
@@ -20,15 +18,13 @@ import dev.fluxllm.ResponseFormat;
 import dev.fluxllm.RetryPolicy;
 import dev.fluxllm.Tool;
 import dev.fluxllm.support.Eventually;
-import dev.fluxllm.support.WarmUp;
+import dev.fluxllm.support.WireMockServerSupport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import reactor.test.StepVerifier;
 
 /** Validates the client builder and checks the exact JSON each request option puts on the wire. */
-class ClientBuilderTest {
+class ClientBuilderTest extends WireMockServerSupport {
 
     static final String KEY = "sk-builder-SECRET-0123456789";
     static final String COMPLETION = """
@@ -45,20 +41,8 @@ class ClientBuilderTest {
             + "\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
     static final String WEATHER = "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}";
 
-    static WireMockServer wm;
     final List<OpenAiCompatClient> clients = new ArrayList<>();
 
-    @BeforeAll
-    static void start() {
-        wm = new WireMockServer(options().dynamicPort());
-        wm.start();
-        WarmUp.against(wm);
-    }
-
-    @AfterAll
-    static void stop() {
-        wm.stop();
-    }
 
     @BeforeEach
     void stubs() {

@@ -3,10 +3,8 @@ package dev.fluxllm.client;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import dev.fluxllm.ApiTimeoutException;
 import dev.fluxllm.AuthenticationException;
@@ -20,13 +18,11 @@ import dev.fluxllm.RateLimitException;
 import dev.fluxllm.RetryPolicy;
 import dev.fluxllm.ServerException;
 import dev.fluxllm.support.Eventually;
-import dev.fluxllm.support.WarmUp;
+import dev.fluxllm.support.WireMockServerSupport;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,26 +32,14 @@ import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 /** Maps each error status and each real server's error body shape to its typed exception and fields. */
-class ErrorMappingTest {
+class ErrorMappingTest extends WireMockServerSupport {
 
     static final String KEY = "sk-live-SECRET-abcdef0123456789";
     static final String OPENAI_BODY = """
             {"error":{"message":"Something went wrong","type":"some_error","param":"messages","code":"some_code"}}""";
 
-    static WireMockServer wm;
     OpenAiCompatClient client;
 
-    @BeforeAll
-    static void start() {
-        wm = new WireMockServer(options().dynamicPort());
-        wm.start();
-        WarmUp.against(wm);
-    }
-
-    @AfterAll
-    static void stop() {
-        wm.stop();
-    }
 
     @BeforeEach
     void newClient() {

@@ -7,10 +7,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.fluxllm.ChatMessage;
 import dev.fluxllm.ChatRequest;
@@ -22,17 +20,16 @@ import dev.fluxllm.ResponseFormat;
 import dev.fluxllm.RetryPolicy;
 import dev.fluxllm.Tool;
 import dev.fluxllm.ToolCall;
+import dev.fluxllm.support.WireMockServerSupport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
 /** Sends non-streaming completions to WireMock and checks the exact wire request and the parsed response. */
-class GenerateTest {
+class GenerateTest extends WireMockServerSupport {
 
     static final String KEY = "sk-test-secret-0123456789";
     static final String COMPLETION = """
@@ -44,19 +41,8 @@ class GenerateTest {
                "prompt_tokens_details":{"cached_tokens":4},"completion_tokens_details":{"reasoning_tokens":1}}}
             """;
 
-    static WireMockServer wm;
     OpenAiCompatClient client;
 
-    @BeforeAll
-    static void start() {
-        wm = new WireMockServer(options().dynamicPort());
-        wm.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        wm.stop();
-    }
 
     @AfterEach
     void reset() {

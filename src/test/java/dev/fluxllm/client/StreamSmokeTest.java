@@ -2,10 +2,8 @@ package dev.fluxllm.client;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.fluxllm.ChatChunk;
 import dev.fluxllm.ChatRequest;
 import dev.fluxllm.ChatResponse;
@@ -14,30 +12,18 @@ import dev.fluxllm.MalformedResponseException;
 import dev.fluxllm.OpenAiCompatClient;
 import dev.fluxllm.RetryPolicy;
 import dev.fluxllm.StreamErrorException;
+import dev.fluxllm.support.WireMockServerSupport;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
 /** Streams OpenAI-shaped event streams from WireMock end to end. */
-class StreamSmokeTest {
+class StreamSmokeTest extends WireMockServerSupport {
 
-    static WireMockServer wm;
     OpenAiCompatClient client;
 
-    @BeforeAll
-    static void start() {
-        wm = new WireMockServer(options().dynamicPort());
-        wm.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        wm.stop();
-    }
 
     @AfterEach
     void reset() {

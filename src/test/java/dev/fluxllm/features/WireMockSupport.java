@@ -1,35 +1,21 @@
 package dev.fluxllm.features;
 
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.fluxllm.OpenAiCompatClient;
 import dev.fluxllm.support.Eventually;
+import dev.fluxllm.support.WireMockServerSupport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 
 /** Starts one WireMock per test class and closes every client a test built, after checking it released its connections. */
-abstract class WireMockSupport {
+abstract class WireMockSupport extends WireMockServerSupport {
 
     static final String KEY = "sk-test-secret-0123456789";
 
-    static WireMockServer wm;
     final List<OpenAiCompatClient> clients = new ArrayList<>();
 
-    @BeforeAll
-    static void startServer() {
-        wm = new WireMockServer(options().dynamicPort());
-        wm.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        wm.stop();
-    }
 
     @AfterEach
     void closeClients() {
