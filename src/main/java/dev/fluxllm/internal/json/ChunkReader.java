@@ -34,6 +34,8 @@ public final class ChunkReader {
     private static final TokenStreamFactory FACTORY = Json.MAPPER.tokenStreamFactory();
 
     private final boolean completion;
+    /** The fast path for the usual chunk; null reads every payload with Jackson. */
+    private final ChunkScanner scanner;
     /** The events of one network read are read, one after another, by one parser: none is built per event. */
     private FedParser fed;
     private String lastId;
@@ -45,13 +47,19 @@ public final class ChunkReader {
     private boolean hadChoices;
     private boolean choiceWithoutBody;
 
-    private ChunkReader(boolean completion) {
+    private ChunkReader(boolean completion, boolean fastPath) {
         this.completion = completion;
+        this.scanner = fastPath ? new ChunkScanner() : null;
     }
 
     /** Creates a reader for the chunks of one stream. */
     public static ChunkReader forStream() {
-        return new ChunkReader(false);
+        return new ChunkReader(false, true);
+    }
+
+    /** Creates a stream reader that reads every payload with Jackson: the reference for the fast path. */
+    static ChunkReader jacksonOnly() {
+        return new ChunkReader(false, false);
     }
 
     /**
@@ -59,7 +67,7 @@ public final class ChunkReader {
      * take their position in the array, since each array element is a whole call.
      */
     public static ChunkReader forCompletion() {
-        return new ChunkReader(true);
+        return new ChunkReader(true, false);
     }
 
     /** Reads one payload; returns the chunk, or null when the payload was an error. */
@@ -67,6 +75,13 @@ public final class ChunkReader {
         error = null;
         hadChoices = false;
         choiceWithoutBody = false;
+        if (scanner != null) {
+            ChatChunk chunk = scanner.scan(data, offset, length);
+            if (chunk != null) {
+                hadChoices = scanner.hadChoices();
+                return chunk;
+            }
+        }
         return completion ? readOnce(data, offset, length) : readFed(data, offset, length);
     }
 

@@ -1,5 +1,6 @@
 package dev.fluxllm.internal.sse;
 
+import dev.fluxllm.internal.bytes.ByteScan;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -29,14 +30,7 @@ abstract sealed class ByteSource permits ByteSource.ArraySource {
 
         @Override
         int indexOfLineEnd(int from, int to) {
-            byte[] a = array;
-            for (int i = from; i < to; i++) {
-                byte b = a[i];
-                if (b == '\n' || b == '\r') {
-                    return i;
-                }
-            }
-            return -1;
+            return ByteScan.indexOfLineEnd(array, from, to);
         }
 
         @Override
