@@ -7,7 +7,9 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
 
@@ -99,16 +101,54 @@ final class CallWatch {
                 .concatWith(Mono.defer(this::errorIfExpired));
     }
 
+    /** Completes (with 0) when a deadline passes; one scheduled task at a time, re-armed when it fires early. */
     private Mono<Long> expiry() {
-        return Mono.defer(() -> {
+        return Mono.create(sink -> {
+            Timer timer = new Timer(sink);
+            sink.onDispose(timer::cancel);
+            timer.arm();
+        });
+    }
+
+    private final class Timer implements Runnable {
+        private final MonoSink<Long> sink;
+        private volatile Disposable task;
+        private volatile boolean cancelled;
+
+        Timer(MonoSink<Long> sink) {
+            this.sink = sink;
+        }
+
+        void arm() {
             long d = deadline();
             long remaining = d == Long.MAX_VALUE ? Long.MAX_VALUE : d - now();
             if (remaining <= 0) {
                 expired = true;
-                return Mono.just(0L);
+                sink.success(0L);
+                return;
             }
-            return Mono.delay(Duration.ofNanos(Math.min(remaining, checkNanos)), scheduler).then(Mono.<Long>empty());
-        }).repeatWhenEmpty(Integer.MAX_VALUE, repeats -> repeats);
+            Disposable next = scheduler.schedule(this, Math.min(remaining, checkNanos), TimeUnit.NANOSECONDS);
+            task = next;
+            if (cancelled) {
+                // cancel() ran while this was scheduling: it may have missed the new task.
+                next.dispose();
+            }
+        }
+
+        @Override
+        public void run() {
+            if (!cancelled) {
+                arm();
+            }
+        }
+
+        void cancel() {
+            cancelled = true;
+            Disposable t = task;
+            if (t != null) {
+                t.dispose();
+            }
+        }
     }
 
     private <T> Mono<T> errorIfExpired() {

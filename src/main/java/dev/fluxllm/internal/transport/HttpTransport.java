@@ -4,6 +4,7 @@ import dev.fluxllm.internal.error.ExceptionFactory;
 import dev.fluxllm.internal.error.Secrets;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -13,6 +14,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.net.ssl.SSLException;
 import reactor.core.publisher.Flux;
@@ -203,7 +207,11 @@ public final class HttpTransport implements AutoCloseable {
     private <T> Flux<T> decode(Connection conn, BodyDecoder<T> decoder, CallWatch watch) {
         Throwable[] transportFailure = {null};
         boolean[] bodyEnded = {false};
-        Sinks.Empty<Void> done = Sinks.empty();
+        Sinks.Empty<Void> graceOver = Sinks.empty();
+        ScheduledFuture<?>[] grace = {null};
+        // Taken now, on the event loop: a slow subscriber may decode the last reads after the
+        // channel has left it.
+        EventLoop loop = conn.channel().eventLoop();
         return conn.inbound().receive()
                 .map(buf -> {
                     boolean wasDone = decoder.isDone();
@@ -212,7 +220,7 @@ public final class HttpTransport implements AutoCloseable {
                         watch.touch();
                     }
                     if (!wasDone && decoder.isDone()) {
-                        done.tryEmitEmpty();
+                        grace[0] = startGrace(loop, graceOver);
                     }
                     return items;
                 })
@@ -221,7 +229,7 @@ public final class HttpTransport implements AutoCloseable {
                 // After [DONE] the end of the body follows at once (mostly in the same read): waiting
                 // for it returns the connection to the pool. A server that keeps the response open
                 // after [DONE] gets a short grace, then the connection is closed.
-                .takeUntilOther(done.asMono().then(Mono.delay(DONE_GRACE)))
+                .takeUntilOther(graceOver.asMono())
                 // A failure of the connection waits behind the items already decoded: an error
                 // signal would overtake them in concatMapIterable, and a close after every choice
                 // finished would then complete without the last chunks.
@@ -232,12 +240,31 @@ public final class HttpTransport implements AutoCloseable {
                 .concatMapIterable(Function.identity(), 1)
                 .concatWith(Mono.defer(() -> endOfBody(decoder, transportFailure[0])))
                 .doFinally(signal -> {
+                    if (grace[0] != null) {
+                        grace[0].cancel(false);
+                    }
                     // A body read to its end returns the connection to the pool by itself; anything
                     // else (cut short, cancelled, failed) must not leave it half-read in the pool.
                     if (signal != SignalType.ON_COMPLETE || !bodyEnded[0] || transportFailure[0] != null) {
                         conn.dispose();
                     }
                 });
+    }
+
+    /**
+     * Starts the wait for the body's end after {@code [DONE]}, on the connection's event loop
+     * (mostly the thread that is running): no other thread is woken to keep the timer.
+     */
+    private static ScheduledFuture<?> startGrace(EventLoop loop, Sinks.Empty<Void> graceOver) {
+        try {
+            return loop.schedule(() -> {
+                graceOver.tryEmitEmpty();
+            }, DONE_GRACE.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // The event loop is shutting down: no body end will come.
+            graceOver.tryEmitEmpty();
+            return null;
+        }
     }
 
     /** Ends a decoded body: the decoder's failure, the connection's, a cut-off, or completion. */
