@@ -2,58 +2,83 @@ package dev.fluxllm.internal.transport;
 
 import dev.fluxllm.internal.error.ExceptionFactory;
 import java.time.Duration;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import reactor.core.publisher.Flux;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.context.Context;
 
 /**
- * Enforces a call's two timeouts with one timer: the response timeout until the headers arrive,
- * then the idle timeout between data events. Moving a deadline is a volatile write; the timer is
- * re-armed only when it fires before the deadline, so a fast stream costs no timer per event.
- *
- * <p>The idle timeout runs only while the subscriber waits for an item it asked for: a slow
- * subscriber that requests nothing for a while (and so reads nothing) is not a silent server.
+ * Watches one attempt of a call, as a single operator between the transport and the subscriber:
+ * <ul>
+ *   <li>the response timeout until the headers arrive, then the idle timeout between data
+ *       events, kept with one scheduled task at a time (moving a deadline is a volatile write;
+ *       the task is re-armed only when it fires before the deadline);</li>
+ *   <li>the idle timeout runs only while the subscriber waits for an item it asked for: a slow
+ *       subscriber that requests nothing for a while (and so reads nothing) is not a silent server;</li>
+ *   <li>closing the client ends the call ({@link OpenCalls});</li>
+ *   <li>transport failures become typed exceptions.</li>
+ * </ul>
+ * One operator instead of a chain of them: every open stream keeps fewer objects, and every item
+ * passes fewer subscribers.
  */
-final class CallWatch {
+final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.Call {
 
-    private static final VarHandle DELIVERED;
-
-    static {
-        try {
-            DELIVERED = MethodHandles.lookup().findVarHandle(CallWatch.class, "delivered", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<CallWatch, Subscription> UPSTREAM =
+            AtomicReferenceFieldUpdater.newUpdater(CallWatch.class, Subscription.class, "upstream");
+    @SuppressWarnings("rawtypes")
+    private static final AtomicLongFieldUpdater<CallWatch> REQUESTED = AtomicLongFieldUpdater.newUpdater(CallWatch.class, "requested");
+    @SuppressWarnings("rawtypes")
+    private static final AtomicIntegerFieldUpdater<CallWatch> WIP = AtomicIntegerFieldUpdater.newUpdater(CallWatch.class, "wip");
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<CallWatch, Object> TERMINAL =
+            AtomicReferenceFieldUpdater.newUpdater(CallWatch.class, Object.class, "terminal");
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<CallWatch, Disposable> TIMER =
+            AtomicReferenceFieldUpdater.newUpdater(CallWatch.class, Disposable.class, "timer");
+    private static final Object COMPLETE = new Object();
+    private static final Disposable TIMER_OFF = () -> { };
 
     private final Scheduler scheduler;
     private final long responseNanos;
     private final long idleNanos;
+    private final boolean timed;
     private final String what;
     /** Longest sleep between checks: a deadline that moves earlier (at the headers) is seen in time. */
     private final long checkNanos;
     private final long startedAt;
     private volatile boolean headersArrived;
-    private volatile boolean expired;
     /** When data last arrived, or the subscriber last started waiting. */
     private volatile long lastActivity;
     /** Items the subscriber asked for, in total (capped at Long.MAX_VALUE). */
-    private final AtomicLong requested = new AtomicLong();
+    private volatile long requested;
     /** Items delivered; written only by the (serialized) onNext, read by the timer. */
-    @SuppressWarnings("unused")
-    private long delivered;
+    private volatile long delivered;
+
+    private CoreSubscriber<? super T> actual;
+    private OpenCalls calls;
+    private Function<Throwable, Throwable> errors;
+    private volatile Subscription upstream;
+    /** Serializes terminal signals that come from the timer or close() with onNext. */
+    private volatile int wip;
+    /** The terminal signal: a Throwable, or COMPLETE. */
+    private volatile Object terminal;
+    private volatile Disposable timer;
 
     CallWatch(Scheduler scheduler, Duration responseTimeout, Duration idleTimeout, String what) {
         this.scheduler = scheduler;
         this.responseNanos = responseTimeout == null ? Long.MAX_VALUE : responseTimeout.toNanos();
         this.idleNanos = idleTimeout == null ? Long.MAX_VALUE : idleTimeout.toNanos();
+        this.timed = responseNanos != Long.MAX_VALUE || idleNanos != Long.MAX_VALUE;
         this.what = what;
         this.checkNanos = Math.min(responseNanos, idleNanos);
         this.startedAt = now();
@@ -69,96 +94,167 @@ final class CallWatch {
         lastActivity = now();
     }
 
-    private void requested(long n) {
-        long before = requested.getAndAccumulate(n, Operators::addCap);
-        if (before <= (long) DELIVERED.getAcquire(this)) {
-            // The subscriber starts waiting now: silence before this moment was its own choice.
-            lastActivity = now();
+    /**
+     * Returns the call watched: timed out, ended when the client closes (with {@code closed}'s
+     * error), its transport failures mapped by {@code errors}. Subscribe to it once.
+     */
+    Flux<T> guard(Flux<T> call, OpenCalls openCalls, Supplier<? extends Throwable> closed,
+                  Function<Throwable, Throwable> errorMapper) {
+        return new Flux<T>() {
+            @Override
+            public void subscribe(CoreSubscriber<? super T> subscriber) {
+                if (actual != null) {
+                    Operators.error(subscriber, new IllegalStateException("A call attempt is subscribed once"));
+                    return;
+                }
+                actual = subscriber;
+                calls = openCalls;
+                errors = errorMapper;
+                closedError = closed;
+                if (!openCalls.add(CallWatch.this)) {
+                    Operators.error(subscriber, closed.get());
+                    return;
+                }
+                call.subscribe(CallWatch.this);
+            }
+        };
+    }
+
+    private Supplier<? extends Throwable> closedError;
+
+    // ---- subscriber side ----
+
+    @Override
+    public Context currentContext() {
+        return actual.currentContext();
+    }
+
+    @Override
+    public void onSubscribe(Subscription s) {
+        if (Operators.setOnce(UPSTREAM, this, s)) {
+            actual.onSubscribe(this);
+            if (timed) {
+                arm();
+            }
         }
     }
 
-    private void delivered() {
-        DELIVERED.setRelease(this, (long) DELIVERED.getOpaque(this) + 1);
+    @Override
+    public void onNext(T item) {
+        delivered++;
+        if (wip == 0 && WIP.compareAndSet(this, 0, 1)) {
+            actual.onNext(item);
+            if (WIP.decrementAndGet(this) != 0) {
+                deliverTerminal();
+            }
+        } else {
+            // A timeout or close() is ending the call: the item goes nowhere.
+            Operators.onDiscard(item, actual.currentContext());
+        }
     }
+
+    @Override
+    public void onError(Throwable t) {
+        finish(errors.apply(t));
+    }
+
+    @Override
+    public void onComplete() {
+        finish(COMPLETE);
+    }
+
+    // ---- subscription side ----
+
+    @Override
+    public void request(long n) {
+        if (!Operators.validate(n)) {
+            return;
+        }
+        long before = Operators.addCap(REQUESTED, this, n);
+        if (before <= delivered) {
+            // The subscriber starts waiting now: silence before this moment was its own choice.
+            lastActivity = now();
+        }
+        upstream.request(n);
+    }
+
+    @Override
+    public void cancel() {
+        Operators.terminate(UPSTREAM, this);
+        stopTimer();
+        calls.remove(this);
+    }
+
+    /** Ends the call at once because the client closed. */
+    @Override
+    public void terminate() {
+        Operators.terminate(UPSTREAM, this);
+        finish(closedError.get());
+    }
+
+    // ---- terminal signals ----
+
+    private void finish(Object signal) {
+        if (!TERMINAL.compareAndSet(this, null, signal)) {
+            if (signal instanceof Throwable t) {
+                Operators.onErrorDropped(t, actual.currentContext());
+            }
+            return;
+        }
+        stopTimer();
+        calls.remove(this);
+        if (WIP.getAndIncrement(this) == 0) {
+            deliverTerminal();
+        }
+    }
+
+    private void deliverTerminal() {
+        Object signal = terminal;
+        if (signal instanceof Throwable t) {
+            actual.onError(t);
+        } else {
+            actual.onComplete();
+        }
+    }
+
+    // ---- the timer ----
 
     /** Returns when the call expires, Long.MAX_VALUE while no deadline runs. */
     private long deadline() {
         if (!headersArrived) {
             return plus(startedAt, responseNanos);
         }
-        boolean waiting = requested.get() > (long) DELIVERED.getAcquire(this);
+        boolean waiting = requested > delivered;
         return waiting ? plus(lastActivity, idleNanos) : Long.MAX_VALUE;
     }
 
-    /** Guards a call: it ends with {@code ApiTimeoutException} when a deadline passes, and is cancelled. */
-    <T> Flux<T> guard(Flux<T> call) {
-        if (responseNanos == Long.MAX_VALUE && idleNanos == Long.MAX_VALUE) {
-            return call;
+    /** Checks the deadline: ends the call when it has passed, else schedules the next check. */
+    private void arm() {
+        long d = deadline();
+        long remaining = d == Long.MAX_VALUE ? Long.MAX_VALUE : d - now();
+        if (remaining <= 0) {
+            Operators.terminate(UPSTREAM, this);
+            finish(ExceptionFactory.timeout(headersArrived
+                    ? "No data event for " + format(idleNanos) + " (streamIdleTimeout) from " + what
+                    : "No response headers within " + format(responseNanos) + " (responseTimeout) from " + what, null));
+            return;
         }
-        return call.doOnNext(item -> delivered())
-                .doOnRequest(this::requested)
-                .takeUntilOther(expiry())
-                .concatWith(Mono.defer(this::errorIfExpired));
-    }
-
-    /** Completes (with 0) when a deadline passes; one scheduled task at a time, re-armed when it fires early. */
-    private Mono<Long> expiry() {
-        return Mono.create(sink -> {
-            Timer timer = new Timer(sink);
-            sink.onDispose(timer::cancel);
-            timer.arm();
-        });
-    }
-
-    private final class Timer implements Runnable {
-        private final MonoSink<Long> sink;
-        private volatile Disposable task;
-        private volatile boolean cancelled;
-
-        Timer(MonoSink<Long> sink) {
-            this.sink = sink;
+        Disposable current = timer;
+        if (current == TIMER_OFF) {
+            return;
         }
-
-        void arm() {
-            long d = deadline();
-            long remaining = d == Long.MAX_VALUE ? Long.MAX_VALUE : d - now();
-            if (remaining <= 0) {
-                expired = true;
-                sink.success(0L);
-                return;
-            }
-            Disposable next = scheduler.schedule(this, Math.min(remaining, checkNanos), TimeUnit.NANOSECONDS);
-            task = next;
-            if (cancelled) {
-                // cancel() ran while this was scheduling: it may have missed the new task.
-                next.dispose();
-            }
-        }
-
-        @Override
-        public void run() {
-            if (!cancelled) {
-                arm();
-            }
-        }
-
-        void cancel() {
-            cancelled = true;
-            Disposable t = task;
-            if (t != null) {
-                t.dispose();
-            }
+        Disposable next = scheduler.schedule(this::arm, Math.min(remaining, checkNanos), TimeUnit.NANOSECONDS);
+        if (!TIMER.compareAndSet(this, current, next)) {
+            // Stopped meanwhile.
+            next.dispose();
         }
     }
 
-    private <T> Mono<T> errorIfExpired() {
-        if (!expired) {
-            return Mono.empty();
+    private void stopTimer() {
+        Disposable t = TIMER.getAndSet(this, TIMER_OFF);
+        if (t != null && t != TIMER_OFF) {
+            t.dispose();
         }
-        String message = headersArrived
-                ? "No data event for " + format(idleNanos) + " (streamIdleTimeout) from " + what
-                : "No response headers within " + format(responseNanos) + " (responseTimeout) from " + what;
-        return Mono.error(ExceptionFactory.timeout(message, null));
     }
 
     private long now() {

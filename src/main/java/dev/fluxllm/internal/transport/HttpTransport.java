@@ -135,7 +135,7 @@ public final class HttpTransport implements AutoCloseable {
         return Mono.deferContextual(ctx -> {
             CallObserver observer = CallObserver.from(ctx);
             observer.attemptStarted();
-            CallWatch watch = new CallWatch(Schedulers.parallel(), config.responseTimeout(), config.idleTimeout(), what);
+            CallWatch<HttpReply> watch = new CallWatch<>(Schedulers.parallel(), config.responseTimeout(), config.idleTimeout(), what);
             long start = System.nanoTime();
             HttpClient.ResponseReceiver<?> receiver = body == null
                     ? jsonClient.request(method).uri(uri(path))
@@ -154,7 +154,7 @@ public final class HttpTransport implements AutoCloseable {
                         });
             });
             // single(), not next(): cancelling after the reply would close a connection that is fine to reuse.
-            return untilClosed(watch.guard(call), what).onErrorMap(t -> TransportErrors.map(t, what)).single();
+            return guard(watch, call, what).single();
         });
     }
 
@@ -170,7 +170,7 @@ public final class HttpTransport implements AutoCloseable {
         return Flux.deferContextual(ctx -> {
             CallObserver observer = CallObserver.from(ctx);
             observer.attemptStarted();
-            CallWatch watch = new CallWatch(Schedulers.parallel(), config.responseTimeout(), config.idleTimeout(), what);
+            CallWatch<T> watch = new CallWatch<>(Schedulers.parallel(), config.responseTimeout(), config.idleTimeout(), what);
             Flux<T> call = sseClient.post().uri(uri(path))
                     .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
                     .responseConnection((resp, conn) -> {
@@ -187,7 +187,7 @@ public final class HttpTransport implements AutoCloseable {
                         }
                         return decode(conn, decoders.apply(resp.responseHeaders().get("x-request-id")), watch);
                     });
-            return untilClosed(watch.guard(call), what).onErrorMap(t -> TransportErrors.map(t, what));
+            return guard(watch, call, what);
         });
     }
 
@@ -196,15 +196,16 @@ public final class HttpTransport implements AutoCloseable {
     }
 
     /**
-     * Ends the call with a ConnectionException when the client is closed: disposing the pool
-     * alone would leave connections that are in use (and their subscribers) waiting for the server.
+     * Watches the call: timeouts, transport failures as typed exceptions, and a ConnectionException
+     * when the client is closed (disposing the pool alone would leave connections that are in use,
+     * and their subscribers, waiting for the server).
      */
-    private <T> Flux<T> untilClosed(Flux<T> call, String what) {
-        return openCalls.track(call, () -> ExceptionFactory.connection(
-                "The client was closed; " + what + " did not complete", false, null));
+    private <T> Flux<T> guard(CallWatch<T> watch, Flux<T> call, String what) {
+        return watch.guard(call, openCalls, () -> ExceptionFactory.connection(
+                "The client was closed; " + what + " did not complete", false, null), t -> TransportErrors.map(t, what));
     }
 
-    private <T> Flux<T> decode(Connection conn, BodyDecoder<T> decoder, CallWatch watch) {
+    private <T> Flux<T> decode(Connection conn, BodyDecoder<T> decoder, CallWatch<?> watch) {
         Throwable[] transportFailure = {null};
         boolean[] bodyEnded = {false};
         Sinks.Empty<Void> graceOver = Sinks.empty();
@@ -282,7 +283,7 @@ public final class HttpTransport implements AutoCloseable {
         return Mono.empty();
     }
 
-    private static Mono<byte[]> collect(Connection conn, int max, boolean truncate, CallWatch watch) {
+    private static Mono<byte[]> collect(Connection conn, int max, boolean truncate, CallWatch<?> watch) {
         return conn.inbound().receive()
                 .reduce(new BodyCollector(max, truncate), (c, buf) -> {
                     watch.touch();

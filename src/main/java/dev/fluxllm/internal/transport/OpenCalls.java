@@ -2,10 +2,6 @@ package dev.fluxllm.internal.transport;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 
 /**
  * Tracks the calls in flight so that closing the client ends them at once: disposing the pool
@@ -14,32 +10,39 @@ import reactor.core.publisher.Sinks;
  */
 final class OpenCalls {
 
-    private final Set<Sinks.Empty<Void>> calls = ConcurrentHashMap.newKeySet();
+    /** A call in flight. */
+    interface Call {
+        /** Ends the call at once, with the error that says the client was closed. */
+        void terminate();
+    }
+
+    private final Set<Call> calls = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    /** Returns the call, ended with {@code onClose}'s error when the client closes (or was closed). */
-    <T> Flux<T> track(Flux<T> call, Supplier<? extends Throwable> onClose) {
-        return Flux.defer(() -> {
-            if (closed) {
-                return Flux.error(onClose.get());
-            }
-            Sinks.Empty<Void> end = Sinks.empty();
-            calls.add(end);
-            if (closed) {
-                // close() may have run between the check and the add.
-                calls.remove(end);
-                return Flux.error(onClose.get());
-            }
-            return call.takeUntilOther(end.asMono().then(Mono.error(onClose)))
-                    .doFinally(signal -> calls.remove(end));
-        });
+    /** Registers a call; returns false when the client is closed (the call must not start). */
+    boolean add(Call call) {
+        if (closed) {
+            return false;
+        }
+        calls.add(call);
+        if (closed) {
+            // closeAll() may have run between the check and the add.
+            calls.remove(call);
+            return false;
+        }
+        return true;
+    }
+
+    /** Forgets a call that ended. */
+    void remove(Call call) {
+        calls.remove(call);
     }
 
     /** Ends every call in flight, and every later one. */
     void closeAll() {
         closed = true;
-        for (Sinks.Empty<Void> end : calls) {
-            end.tryEmitEmpty();
+        for (Call call : calls) {
+            call.terminate();
         }
     }
 }
