@@ -12,16 +12,29 @@ import java.util.Set;
  */
 final class FinishTracker {
 
-    private final Set<Integer> seen = new HashSet<>(4);
-    private final Set<Integer> finished = new HashSet<>(4);
+    // Choice 0 (nearly every stream has only that one) costs two booleans; the others, sets made on demand.
+    private boolean seen0;
+    private boolean finished0;
+    private Set<Integer> seen;
+    private Set<Integer> finished;
 
     void add(ChatChunk chunk) {
         List<ChunkChoice> choices = chunk.choices();
         for (int i = 0, n = choices.size(); i < n; i++) {
             ChunkChoice c = choices.get(i);
             int index = Math.max(c.index(), 0);
+            boolean finishes = c.finishReason() != null;
+            if (index == 0) {
+                seen0 = true;
+                finished0 |= finishes;
+                continue;
+            }
+            if (seen == null) {
+                seen = new HashSet<>(4);
+                finished = new HashSet<>(4);
+            }
             seen.add(index);
-            if (c.finishReason() != null) {
+            if (finishes) {
                 finished.add(index);
             }
         }
@@ -29,9 +42,12 @@ final class FinishTracker {
 
     /** Returns whether at least one choice was seen and each one seen has finished. */
     boolean allFinished() {
-        if (seen.isEmpty()) {
+        if (!seen0 && seen == null) {
             return false;
         }
-        return finished.containsAll(seen);
+        if (seen0 && !finished0) {
+            return false;
+        }
+        return seen == null || finished.containsAll(seen);
     }
 }

@@ -4,7 +4,6 @@ import dev.fluxllm.internal.error.ExceptionFactory;
 import dev.fluxllm.internal.error.Secrets;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
@@ -12,17 +11,12 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.net.ssl.SSLException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
@@ -43,7 +37,6 @@ public final class HttpTransport implements AutoCloseable {
     private static final Logger log = Loggers.getLogger("dev.fluxllm.transport");
     private static final int MAX_ERROR_BODY = 64 * 1024;
     /** How long a stream waits for the end of the body after {@code [DONE]} before closing the connection. */
-    private static final Duration DONE_GRACE = Duration.ofMillis(50);
 
     private final TransportConfig config;
     private final ConnectionProvider pool;
@@ -205,82 +198,8 @@ public final class HttpTransport implements AutoCloseable {
                 "The client was closed; " + what + " did not complete", false, null), t -> TransportErrors.map(t, what));
     }
 
-    private <T> Flux<T> decode(Connection conn, BodyDecoder<T> decoder, CallWatch<?> watch) {
-        Throwable[] transportFailure = {null};
-        boolean[] bodyEnded = {false};
-        Sinks.Empty<Void> graceOver = Sinks.empty();
-        ScheduledFuture<?>[] grace = {null};
-        // Taken now, on the event loop: a slow subscriber may decode the last reads after the
-        // channel has left it.
-        EventLoop loop = conn.channel().eventLoop();
-        return conn.inbound().receive()
-                .map(buf -> {
-                    boolean wasDone = decoder.isDone();
-                    List<T> items = decoder.decode(buf);
-                    if (!items.isEmpty()) {
-                        watch.touch();
-                    }
-                    if (!wasDone && decoder.isDone()) {
-                        grace[0] = startGrace(loop, graceOver);
-                    }
-                    return items;
-                })
-                .doOnComplete(() -> bodyEnded[0] = true)
-                .takeUntil(items -> decoder.failure() != null)
-                // After [DONE] the end of the body follows at once (mostly in the same read): waiting
-                // for it returns the connection to the pool. A server that keeps the response open
-                // after [DONE] gets a short grace, then the connection is closed.
-                .takeUntilOther(graceOver.asMono())
-                // A failure of the connection waits behind the items already decoded: an error
-                // signal would overtake them in concatMapIterable, and a close after every choice
-                // finished would then complete without the last chunks.
-                .onErrorResume(e -> {
-                    transportFailure[0] = e;
-                    return Mono.empty();
-                })
-                .concatMapIterable(Function.identity(), 1)
-                .concatWith(Mono.defer(() -> endOfBody(decoder, transportFailure[0])))
-                .doFinally(signal -> {
-                    if (grace[0] != null) {
-                        grace[0].cancel(false);
-                    }
-                    // A body read to its end returns the connection to the pool by itself; anything
-                    // else (cut short, cancelled, failed) must not leave it half-read in the pool.
-                    if (signal != SignalType.ON_COMPLETE || !bodyEnded[0] || transportFailure[0] != null) {
-                        conn.dispose();
-                    }
-                });
-    }
-
-    /**
-     * Starts the wait for the body's end after {@code [DONE]}, on the connection's event loop
-     * (mostly the thread that is running): no other thread is woken to keep the timer.
-     */
-    private static ScheduledFuture<?> startGrace(EventLoop loop, Sinks.Empty<Void> graceOver) {
-        try {
-            return loop.schedule(() -> {
-                graceOver.tryEmitEmpty();
-            }, DONE_GRACE.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // The event loop is shutting down: no body end will come.
-            graceOver.tryEmitEmpty();
-            return null;
-        }
-    }
-
-    /** Ends a decoded body: the decoder's failure, the connection's, a cut-off, or completion. */
-    private static <T> Mono<T> endOfBody(BodyDecoder<T> decoder, Throwable transportFailure) {
-        Throwable failure = decoder.failure();
-        if (failure != null) {
-            return Mono.error(failure);
-        }
-        if (transportFailure != null && !TransportErrors.isPrematureClose(transportFailure)) {
-            return Mono.error(transportFailure);
-        }
-        if (!decoder.isDone()) {
-            decoder.endOfBody(transportFailure != null);
-        }
-        return Mono.empty();
+    private static <T> Flux<T> decode(Connection conn, BodyDecoder<T> decoder, CallWatch<?> watch) {
+        return new BodyStream<>(conn, decoder, watch);
     }
 
     private static Mono<byte[]> collect(Connection conn, int max, boolean truncate, CallWatch<?> watch) {
