@@ -12,6 +12,7 @@ import java.util.Arrays;
 final class BoundedBytes {
 
     private static final int INITIAL_CAPACITY = 256;
+    private static final byte[] EMPTY = new byte[0];
 
     private final int limit;
     private final String what;
@@ -27,7 +28,9 @@ final class BoundedBytes {
     BoundedBytes(int limit, String what) {
         this.limit = limit;
         this.what = what;
-        this.bytes = new byte[Math.min(INITIAL_CAPACITY, limit)];
+        // Allocated on first use: most events never pass through here (see SseDecoder), and
+        // thousands of open streams each keep one.
+        this.bytes = EMPTY;
     }
 
     byte[] array() {
@@ -55,6 +58,20 @@ final class BoundedBytes {
         length += count;
     }
 
+    /** Appends count bytes of an array; throws when the limit would be exceeded. */
+    void append(byte[] source, int from, int count) {
+        ensureRoom(count);
+        System.arraycopy(source, from, bytes, length, count);
+        length += count;
+    }
+
+    /** Throws when count bytes would exceed the limit. */
+    void checkFits(int count) {
+        if (count > limit) {
+            throw tooLarge();
+        }
+    }
+
     /** Returns whether any of the held bytes equals b. */
     boolean contains(byte b) {
         for (int i = 0; i < length; i++) {
@@ -70,15 +87,19 @@ final class BoundedBytes {
         return new String(bytes, 0, length, StandardCharsets.UTF_8);
     }
 
+    private MalformedResponseException tooLarge() {
+        return new MalformedResponseException(what + " exceeds the maximum event size of " + limit + " bytes",
+                ErrorDetails.of(false), null);
+    }
+
     private void ensureRoom(int count) {
         // Compared as long: length + count may exceed Integer.MAX_VALUE with a limit near it.
         long needed = (long) length + count;
         if (needed > limit) {
-            throw new MalformedResponseException(what + " exceeds the maximum event size of " + limit + " bytes",
-                    ErrorDetails.of(false), null);
+            throw tooLarge();
         }
         if (needed > bytes.length) {
-            long doubled = Math.max(needed, (long) bytes.length * 2);
+            long doubled = Math.max(Math.max(needed, (long) bytes.length * 2), INITIAL_CAPACITY);
             bytes = Arrays.copyOf(bytes, (int) Math.min(doubled, limit));
         }
     }

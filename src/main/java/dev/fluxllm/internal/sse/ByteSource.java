@@ -28,6 +28,10 @@ abstract sealed class ByteSource permits ByteSource.ArraySource {
             return this;
         }
 
+        byte[] array() {
+            return array;
+        }
+
         @Override
         int indexOfLineEnd(int from, int to) {
             return ByteScan.indexOfLineEnd(array, from, to);

@@ -45,6 +45,13 @@ public final class SseDecoder {
 
     // State of the event being built.
     private boolean hasData;
+    /**
+     * The event's only data line when it lies whole in the input being decoded: dispatched from
+     * there, not copied. Copied into {@link #data} before the input is let go.
+     */
+    private byte[] sliceArray;
+    private int sliceStart;
+    private int sliceLength;
     private String eventType;
     private boolean fieldsPending;
     private String idBuffer = "";
@@ -179,10 +186,10 @@ public final class SseDecoder {
             while (pos < end && !stopped) {
                 int lineEnd = source.indexOfLineEnd(pos, end);
                 if (lineEnd < 0) {
-                    readLinePart(source, pos, end);
+                    readLinePart(source, pos, end, false);
                     return;
                 }
-                readLinePart(source, pos, lineEnd);
+                readLinePart(source, pos, lineEnd, true);
                 endLine();
                 pos = lineEnd + 1;
                 if (source.get(lineEnd) == '\r') {
@@ -196,8 +203,20 @@ public final class SseDecoder {
         } catch (RuntimeException | Error e) {
             // A half-read line cannot be resumed; listener exceptions land here too.
             failed = true;
+            sliceArray = null;
             throw e;
+        } finally {
+            if (sliceArray != null) {
+                unslice();
+            }
         }
+    }
+
+    /** Copies the data line kept as a slice of the input into the event's buffer. */
+    private void unslice() {
+        byte[] a = sliceArray;
+        sliceArray = null;
+        data.append(a, sliceStart, sliceLength);
     }
 
     /** Skips a leading BOM, which may arrive split across reads; returns where the content starts. */
@@ -208,7 +227,7 @@ public final class SseDecoder {
                 int matched = bomMatched;
                 bomMatched = BOM_CHECKED;
                 if (matched > 0) {
-                    readLinePart(new ByteSource.ArraySource().point(BOM), 0, matched);
+                    readLinePart(new ByteSource.ArraySource().point(BOM), 0, matched, false);
                 }
                 return pos;
             }
@@ -221,8 +240,12 @@ public final class SseDecoder {
         return pos;
     }
 
-    /** Reads source[from, to), a part of the current line without its line end. */
-    private void readLinePart(ByteSource source, int from, int to) {
+    /**
+     * Reads source[from, to), a part of the current line without its line end; lineEnds tells
+     * whether the line ends at {@code to}.
+     */
+    private void readLinePart(ByteSource source, int from, int to, boolean lineEnds) {
+        boolean wholeLine = lineEnds && field == Field.PENDING && nameLength == 0;
         if (field == Field.PENDING) {
             while (from < to) {
                 byte b = source.get(from++);
@@ -248,6 +271,18 @@ public final class SseDecoder {
             }
         }
         if (field == Field.DATA) {
+            if (wholeLine && data.length() == 0 && sliceArray == null) {
+                // The event's first data line, whole in this input: dispatched from here if the
+                // event ends in this input too (the usual case), copied otherwise.
+                data.checkFits(to - from);
+                sliceArray = ((ByteSource.ArraySource) source).array();
+                sliceStart = from;
+                sliceLength = to - from;
+                return;
+            }
+            if (sliceArray != null) {
+                unslice();
+            }
             data.append(source, from, to - from);
         } else {
             value.append(source, from, to - from);
@@ -264,6 +299,9 @@ public final class SseDecoder {
 
     private void startDataLine() {
         if (hasData) {
+            if (sliceArray != null) {
+                unslice();
+            }
             data.append((byte) '\n');
         }
         hasData = true;
@@ -331,11 +369,23 @@ public final class SseDecoder {
         }
         // Reset before the call, so that the state is clean whatever the listener does; the bytes
         // stay in place until the next data line overwrites them.
-        int length = data.length();
+        byte[] bytes;
+        int offset;
+        int length;
+        if (sliceArray != null) {
+            bytes = sliceArray;
+            offset = sliceStart;
+            length = sliceLength;
+            sliceArray = null;
+        } else {
+            bytes = data.array();
+            offset = 0;
+            length = data.length();
+        }
         hasData = false;
         data.clear();
         eventsDispatched++;
-        if (!listener.onEvent(type, data.array(), 0, length)) {
+        if (!listener.onEvent(type, bytes, offset, length)) {
             stopped = true;
         }
     }

@@ -13,21 +13,34 @@ final class RecordingListener implements SseListener {
 
     private final List<Event> events = new ArrayList<>();
     private final boolean stopOnDone;
+    private final boolean scribble;
 
     RecordingListener() {
         this(true);
     }
 
     RecordingListener(boolean stopOnDone) {
+        this(stopOnDone, false);
+    }
+
+    /**
+     * @param scribble overwrite each event's bytes after reading them, to prove the decoder never
+     *                 reads dispatched bytes again (only for inputs that are not reused: the bytes
+     *                 may be the input itself)
+     */
+    RecordingListener(boolean stopOnDone, boolean scribble) {
         this.stopOnDone = stopOnDone;
+        this.scribble = scribble;
     }
 
     @Override
     public boolean onEvent(String eventType, byte[] data, int offset, int length) {
         String text = new String(data, offset, length, StandardCharsets.UTF_8);
         events.add(new Event(eventType, text));
-        for (int i = offset; i < offset + length; i++) {
-            data[i] = '#';
+        if (scribble) {
+            for (int i = offset; i < offset + length; i++) {
+                data[i] = '#';
+            }
         }
         return !(stopOnDone && text.equals("[DONE]"));
     }

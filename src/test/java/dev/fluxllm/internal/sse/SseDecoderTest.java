@@ -87,6 +87,23 @@ class SseDecoderTest {
     }
 
     @Test
+    void dispatchedBytesAreNeverReadAgain() {
+        // The listener overwrites each event's bytes (its own copy of every read, so nothing is
+        // shared between reads): events dispatched from the input and from the decoder's buffer
+        // (split across reads, several data lines) must all come out whole.
+        String stream = "data: one\n\ndata: t\u00e9\n\ndata: a\ndata: b\n\nid: 1\ndata: [x]\n\ndata: last\n\n";
+        byte[] bytes = utf8(stream);
+        for (int split = 0; split <= bytes.length; split++) {
+            RecordingListener recorder = new RecordingListener(false, true);
+            SseDecoder decoder = new SseDecoder(recorder);
+            decoder.decode(java.util.Arrays.copyOfRange(bytes, 0, split), 0, split);
+            decoder.decode(java.util.Arrays.copyOfRange(bytes, split, bytes.length), 0, bytes.length - split);
+            assertThat(recorder.events()).as("split at %d", split).containsExactly(
+                    Event.message("one"), Event.message("t\u00e9"), Event.message("a\nb"), Event.message("[x]"), Event.message("last"));
+        }
+    }
+
+    @Test
     void leadingBomSplitAcrossReadsIgnored() {
         byte[] input = concat(BOM, utf8("data: a\n\n"));
         for (int first = 1; first <= 3; first++) {
