@@ -79,6 +79,8 @@ final class ChunkScanner {
     /** Where the last string value's content starts and ends when it was plain ASCII; -1 otherwise. */
     private int plainStart;
     private int plainEnd;
+    /** How many chars (1 or 2) the last {@link #utf8} call wrote. */
+    private int utf8Chars;
 
     private String lastId;
     private String lastModel;
@@ -355,23 +357,19 @@ final class ChunkScanner {
 
     /** At '{': steps in; returns false when the object is empty (and steps past it). */
     private boolean openObject() {
-        pos++;
-        int c = ws();
-        if (c == '}') {
-            pos++;
-            return false;
-        }
-        if (c == -1) {
-            throw GIVE_UP;
-        }
-        return true;
+        return !enterIsEmpty('}');
     }
 
     /** At '[': steps in; returns true when the array is empty (and steps past it). */
     private boolean openArray() {
+        return enterIsEmpty(']');
+    }
+
+    /** Steps past an opening bracket; returns whether close follows at once (and steps past it too). */
+    private boolean enterIsEmpty(char close) {
         pos++;
         int c = ws();
-        if (c == ']') {
+        if (c == close) {
             pos++;
             return true;
         }
@@ -469,8 +467,7 @@ final class ChunkScanner {
         if (v != '"') {
             throw GIVE_UP;
         }
-        String s = readString(previous);
-        return s;
+        return readString(previous);
     }
 
     private String stringOrNull(byte v) {
@@ -498,15 +495,7 @@ final class ChunkScanner {
             return false;
         }
         int n = plainEnd - plainStart;
-        if (n != text.length()) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            if (d[plainStart + i] != text.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
+        return n == text.length() && sameAscii(plainStart, n, text);
     }
 
     /**
@@ -607,9 +596,6 @@ final class ChunkScanner {
         }
         return s;
     }
-
-    /** How many chars (1 or 2) the last {@link #utf8} call wrote. */
-    private int utf8Chars;
 
     /**
      * Decodes one UTF-8 sequence starting at a[p] into out[n] (and out[n + 1] for a supplementary
