@@ -21,13 +21,19 @@ public final class ChatStreams {
     public static Mono<ChatResponse> assemble(Flux<ChatChunk> chunks) {
         return Mono.defer(() -> {
             ResponseAssembler assembler = new ResponseAssembler();
-            return chunks.doOnNext(assembler::add)
-                    .then(Mono.fromCallable(assembler::build))
+            // reduce, not doOnNext + then: then() discards each item, looking up the context per chunk.
+            return chunks.reduce(assembler, ChatStreams::add)
+                    .map(ResponseAssembler::build)
                     .onErrorMap(OpenAiCompatException.class, e -> {
                         e.attachPartialResponse(assembler.build());
                         return e;
                     });
         });
+    }
+
+    private static ResponseAssembler add(ResponseAssembler assembler, ChatChunk chunk) {
+        assembler.add(chunk);
+        return assembler;
     }
 
     /** Returns the content deltas of choice 0, skipping chunks without content. */

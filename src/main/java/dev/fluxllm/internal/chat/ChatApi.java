@@ -45,7 +45,7 @@ public final class ChatApi {
             byte[] body = RequestWriter.write(request, model, false);
             return transport.exchange(HttpMethod.POST, "/chat/completions", body)
                     .map(ChatApi::toResponse)
-                    .retryWhen(RetrySupport.spec(retryPolicy, () -> false, RetrySupport.listenerFrom(ctx)));
+                    .retryWhen(RetrySupport.spec(retryPolicy, RetrySupport.listenerFrom(ctx)));
         });
     }
 
@@ -56,11 +56,9 @@ public final class ChatApi {
     public Flux<ChatChunk> stream(ChatRequest request, String model) {
         return Flux.deferContextual(ctx -> {
             byte[] body = RequestWriter.write(request, model, true);
-            boolean[] started = {false};
-            return transport.stream("/chat/completions", body,
-                            requestId -> new ChatStreamDecoder(maxEventBytes, requestId), ChatApi::nonStreamReply)
-                    .retryWhen(RetrySupport.spec(retryPolicy, () -> started[0], RetrySupport.listenerFrom(ctx)))
-                    .doOnNext(chunk -> started[0] = true);
+            return RetrySupport.untilFirstItem(transport.stream("/chat/completions", body,
+                            requestId -> new ChatStreamDecoder(maxEventBytes, requestId), ChatApi::nonStreamReply),
+                    retryPolicy, RetrySupport.listenerFrom(ctx));
         });
     }
 
@@ -68,7 +66,7 @@ public final class ChatApi {
     public Mono<List<ModelInfo>> models() {
         return Mono.deferContextual(ctx -> transport.exchange(HttpMethod.GET, "/models", null)
                 .map(ChatApi::toModels)
-                .retryWhen(RetrySupport.spec(retryPolicy, () -> false, RetrySupport.listenerFrom(ctx))));
+                .retryWhen(RetrySupport.spec(retryPolicy, RetrySupport.listenerFrom(ctx))));
     }
 
     /** Turns a non-2xx reply into its typed error; 3xx says that redirects are not followed. */

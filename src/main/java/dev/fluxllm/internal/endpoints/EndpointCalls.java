@@ -48,16 +48,14 @@ public final class EndpointCalls {
                     }
                     return parse.apply(reply);
                 })
-                .retryWhen(RetrySupport.spec(retryPolicy, () -> false, RetrySupport.listenerFrom(ctx))));
+                .retryWhen(RetrySupport.spec(retryPolicy, RetrySupport.listenerFrom(ctx))));
     }
 
     /** Sends {@code body} expecting an event stream; retried only before the first item. */
     public <T> Flux<T> stream(String path, byte[] body, Function<String, ? extends BodyDecoder<T>> decoders) {
         return Flux.deferContextual(ctx -> {
-            boolean[] started = {false};
-            return transport.stream(path, body, decoders, EndpointCalls::nonStreamReply)
-                    .retryWhen(RetrySupport.spec(retryPolicy, () -> started[0], RetrySupport.listenerFrom(ctx)))
-                    .doOnNext(item -> started[0] = true);
+            return RetrySupport.untilFirstItem(transport.stream(path, body, decoders, EndpointCalls::nonStreamReply),
+                    retryPolicy, RetrySupport.listenerFrom(ctx));
         });
     }
 

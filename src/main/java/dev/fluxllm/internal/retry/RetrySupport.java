@@ -6,7 +6,7 @@ import dev.fluxllm.internal.error.ExceptionFactory;
 import dev.fluxllm.internal.transport.CallObserver;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BooleanSupplier;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.context.ContextView;
@@ -38,20 +38,29 @@ public final class RetrySupport {
     }
 
     /**
-     * Returns the retry spec.
+     * Returns {@code attempt} subscribed again after each retryable failure, with the policy's
+     * delays, until its first item has reached the subscriber: never after, so no item is
+     * delivered twice.
      *
-     * @param started  true once the call has delivered something to its subscriber: from then on
-     *                 nothing is retried, so no token is delivered twice
      * @param listener told about each scheduled retry, may be null
      */
-    public static Retry spec(RetryPolicy policy, BooleanSupplier started, RetryListener listener) {
+    public static <T> Flux<T> untilFirstItem(Flux<T> attempt, RetryPolicy policy, RetryListener listener) {
+        return new RetryingStream<>(attempt, policy, listener);
+    }
+
+    /**
+     * Returns the retry spec for a call that yields one value.
+     *
+     * @param listener told about each scheduled retry, may be null
+     */
+    public static Retry spec(RetryPolicy policy, RetryListener listener) {
         return Retry.from(signals -> signals.concatMap(signal -> {
             Throwable failure = signal.failure();
             int attempts = (int) Math.min(Integer.MAX_VALUE, signal.totalRetries() + 1);
             if (!(failure instanceof OpenAiCompatException e)) {
                 return Mono.error(failure);
             }
-            if (!e.isRetryable() || started.getAsBoolean() || attempts > policy.maxRetries()) {
+            if (!e.isRetryable() || attempts > policy.maxRetries()) {
                 return Mono.error(ExceptionFactory.withAttempts(e, attempts));
             }
             Duration delay = policy.delay(attempts, ThreadLocalRandom.current().nextDouble(), e.retryAfter());

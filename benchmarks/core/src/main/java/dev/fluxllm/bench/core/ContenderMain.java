@@ -84,6 +84,7 @@ public final class ContenderMain {
         put(p, "peakThreads", samples, s -> (long) s.peakThreads());
         put(p, "peakHeapBytes", samples, ResourceMeter.Sample::peakHeapBytes);
         put(p, "maxHeapAfterGcBytes", samples, ResourceMeter.Sample::maxHeapAfterGcBytes);
+        put(p, "jitMillis", samples, ResourceMeter.Sample::jitMillis);
         return p;
     }
 

@@ -3,6 +3,7 @@ package dev.fluxllm.bench.core;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import com.sun.management.OperatingSystemMXBean;
 import com.sun.management.ThreadMXBean;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
@@ -31,11 +32,12 @@ public final class ResourceMeter implements AutoCloseable {
      *                       exact to a G1 region (1 MiB) or so
      */
     public record Sample(long wallNanos, long cpuNanos, long allocatedBytes, boolean allocationFromHeap,
-                         int peakThreads, long peakHeapBytes, long maxHeapAfterGcBytes) {
+                         int peakThreads, long peakHeapBytes, long maxHeapAfterGcBytes, long jitMillis) {
     }
 
     private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
     private final Map<Long, Long> lastSeen = new HashMap<>();
     private final AtomicLong peakHeap = new AtomicLong();
@@ -48,6 +50,7 @@ public final class ResourceMeter implements AutoCloseable {
     private long startWall;
     private long startCpu;
     private long startHeap;
+    private long startJit;
 
     public ResourceMeter() {
         threads.setThreadAllocatedMemoryEnabled(true);
@@ -79,6 +82,7 @@ public final class ResourceMeter implements AutoCloseable {
         base = snapshot();
         lastSeen.putAll(base);
         startHeap = heapUsed();
+        startJit = jitMillis();
         startCpu = os.getProcessCpuTime();
         startWall = System.nanoTime();
     }
@@ -86,6 +90,7 @@ public final class ResourceMeter implements AutoCloseable {
     public synchronized Sample end() {
         long wall = System.nanoTime() - startWall;
         long cpu = os.getProcessCpuTime() - startCpu;
+        long compiled = jitMillis() - startJit;
         Map<Long, Long> now = snapshot();
         lastSeen.putAll(now);
         long alloc = 0;
@@ -106,7 +111,7 @@ public final class ResourceMeter implements AutoCloseable {
             }
         }
         return new Sample(wall, cpu, threadEnded ? fromHeap : alloc, threadEnded,
-            threads.getPeakThreadCount(), peakHeap.get(), maxAfterGc.get());
+            threads.getPeakThreadCount(), peakHeap.get(), maxAfterGc.get(), compiled);
     }
 
     /** GC notifications arrive on another thread; wait until every collection so far was counted. */
@@ -120,6 +125,11 @@ public final class ResourceMeter implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /** Time the JIT compilers spent so far; in an iteration it says whether warm-up was long enough. */
+    private long jitMillis() {
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     private long collections() {
