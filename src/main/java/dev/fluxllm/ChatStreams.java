@@ -21,19 +21,15 @@ public final class ChatStreams {
     public static Mono<ChatResponse> assemble(Flux<ChatChunk> chunks) {
         return Mono.defer(() -> {
             ResponseAssembler assembler = new ResponseAssembler();
-            // reduce, not doOnNext + then: then() discards each item, looking up the context per chunk.
-            return chunks.reduce(assembler, ChatStreams::add)
+            // collect, not doOnNext + then (which discards each item, looking up the context per
+            // chunk) nor reduce (which stores the accumulator in a field per chunk).
+            return chunks.collect(() -> assembler, ResponseAssembler::add)
                     .map(ResponseAssembler::build)
                     .onErrorMap(OpenAiCompatException.class, e -> {
                         e.attachPartialResponse(assembler.build());
                         return e;
                     });
         });
-    }
-
-    private static ResponseAssembler add(ResponseAssembler assembler, ChatChunk chunk) {
-        assembler.add(chunk);
-        return assembler;
     }
 
     /** Returns the content deltas of choice 0, skipping chunks without content. */

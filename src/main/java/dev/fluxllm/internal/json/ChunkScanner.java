@@ -94,7 +94,11 @@ final class ChunkScanner {
      * includes every error payload).
      */
     ChatChunk scan(byte[] data, int offset, int length) {
-        d = data;
+        // Kept after the scan and stored only when it changes: a reference store into this
+        // long-lived object per chunk costs the garbage collector a card to re-scan each time.
+        if (d != data) {
+            d = data;
+        }
         pos = offset;
         end = offset + length;
         try {
@@ -108,8 +112,6 @@ final class ChunkScanner {
             return chunk;
         } catch (GiveUp e) {
             return null;
-        } finally {
-            d = null;
         }
     }
 

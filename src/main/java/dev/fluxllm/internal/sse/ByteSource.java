@@ -24,7 +24,11 @@ abstract sealed class ByteSource permits ByteSource.ArraySource {
         private byte[] array;
 
         ArraySource point(byte[] array) {
-            this.array = array;
+            // Stored only when it changes: a reference store into a long-lived object costs the
+            // garbage collector a card to re-scan.
+            if (this.array != array) {
+                this.array = array;
+            }
             return this;
         }
 

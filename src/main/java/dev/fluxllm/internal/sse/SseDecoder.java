@@ -50,6 +50,8 @@ public final class SseDecoder {
      * there, not copied. Copied into {@link #data} before the input is let go.
      */
     private byte[] sliceArray;
+    /** Whether {@link #sliceArray} holds the data line; the array itself stays referenced (see decode). */
+    private boolean sliced;
     private int sliceStart;
     private int sliceLength;
     private String eventType;
@@ -112,7 +114,11 @@ public final class SseDecoder {
             }
         } finally {
             in.readerIndex(end);
-            ByteSource.clear(arraySource);
+            if (in.hasArray()) {
+                forgetInput();
+            }
+            // The per-thread scratch array stays referenced: storing it again on every read would
+            // make the garbage collector re-scan this long-lived decoder each time (a card mark).
         }
     }
 
@@ -130,7 +136,7 @@ public final class SseDecoder {
         try {
             run(arraySource.point(in), offset, offset + length);
         } finally {
-            ByteSource.clear(arraySource);
+            forgetInput();
         }
     }
 
@@ -203,20 +209,25 @@ public final class SseDecoder {
         } catch (RuntimeException | Error e) {
             // A half-read line cannot be resumed; listener exceptions land here too.
             failed = true;
-            sliceArray = null;
+            sliced = false;
             throw e;
         } finally {
-            if (sliceArray != null) {
+            if (sliced) {
                 unslice();
             }
         }
     }
 
+    /** Drops the references to a caller's array, which the decoder must not keep alive. */
+    private void forgetInput() {
+        ByteSource.clear(arraySource);
+        sliceArray = null;
+    }
+
     /** Copies the data line kept as a slice of the input into the event's buffer. */
     private void unslice() {
-        byte[] a = sliceArray;
-        sliceArray = null;
-        data.append(a, sliceStart, sliceLength);
+        sliced = false;
+        data.append(sliceArray, sliceStart, sliceLength);
     }
 
     /** Skips a leading BOM, which may arrive split across reads; returns where the content starts. */
@@ -271,16 +282,20 @@ public final class SseDecoder {
             }
         }
         if (field == Field.DATA) {
-            if (wholeLine && data.length() == 0 && sliceArray == null) {
+            if (wholeLine && data.length() == 0 && !sliced) {
                 // The event's first data line, whole in this input: dispatched from here if the
                 // event ends in this input too (the usual case), copied otherwise.
                 data.checkFits(to - from);
-                sliceArray = ((ByteSource.ArraySource) source).array();
+                byte[] input = ((ByteSource.ArraySource) source).array();
+                if (sliceArray != input) {
+                    sliceArray = input;
+                }
+                sliced = true;
                 sliceStart = from;
                 sliceLength = to - from;
                 return;
             }
-            if (sliceArray != null) {
+            if (sliced) {
                 unslice();
             }
             data.append(source, from, to - from);
@@ -299,7 +314,7 @@ public final class SseDecoder {
 
     private void startDataLine() {
         if (hasData) {
-            if (sliceArray != null) {
+            if (sliced) {
                 unslice();
             }
             data.append((byte) '\n');
@@ -372,11 +387,11 @@ public final class SseDecoder {
         byte[] bytes;
         int offset;
         int length;
-        if (sliceArray != null) {
+        if (sliced) {
             bytes = sliceArray;
             offset = sliceStart;
             length = sliceLength;
-            sliceArray = null;
+            sliced = false;
         } else {
             bytes = data.array();
             offset = 0;

@@ -130,8 +130,17 @@ final class BodyStream<T> extends Flux<T> {
                 upstreamDone = true;
             }
             reading = false;
-            pending = items.isEmpty() ? null : items;
-            drain();
+            if (items.isEmpty()) {
+                drain(null);
+            } else if (wip == 0 && WIP.compareAndSet(this, 0, 1)) {
+                // Usually the subscriber is waiting: the items go to it from here, and are kept
+                // (in a field of this long-lived object, which costs the garbage collector a card
+                // to re-scan per store) only when it asked for fewer.
+                drainLoop(items);
+            } else {
+                pending = items;
+                drain(null);
+            }
         }
 
         @Override
@@ -141,7 +150,7 @@ final class BodyStream<T> extends Flux<T> {
             }
             transportFailure = t;
             upstreamDone = true;
-            drain();
+            drain(null);
         }
 
         @Override
@@ -151,14 +160,14 @@ final class BodyStream<T> extends Flux<T> {
             }
             bodyEnded = true;
             upstreamDone = true;
-            drain();
+            drain(null);
         }
 
         @Override
         public void request(long n) {
             if (Operators.validate(n)) {
                 Operators.addCap(REQUESTED, this, n);
-                drain();
+                drain(null);
             }
         }
 
@@ -182,7 +191,7 @@ final class BodyStream<T> extends Flux<T> {
             transportFailure = failure;
             upstream.cancel();
             upstreamDone = true;
-            drain();
+            drain(null);
         }
 
         private ScheduledFuture<?> startGrace() {
@@ -202,7 +211,7 @@ final class BodyStream<T> extends Flux<T> {
             if (!upstreamDone) {
                 upstream.cancel();
                 upstreamDone = true;
-                drain();
+                drain(null);
             }
         }
 
@@ -213,11 +222,21 @@ final class BodyStream<T> extends Flux<T> {
             }
         }
 
-        private void drain() {
+        private void drain(List<T> fresh) {
             if (WIP.getAndIncrement(this) != 0) {
                 return;
             }
+            drainLoop(fresh);
+        }
+
+        /**
+         * Delivers what the subscriber asked for: the rest of the last read ({@code current}), then
+         * {@code fresh} (the items of a read just decoded, not stored), then {@code pending}.
+         * Called holding the work-in-progress count.
+         */
+        private void drainLoop(List<T> fresh) {
             int missed = 1;
+            int freshIndex = 0;
             for (;;) {
                 if (cancelled) {
                     current = null;
@@ -227,17 +246,22 @@ final class BodyStream<T> extends Flux<T> {
                 long r = requested;
                 long emitted = 0;
                 while (emitted != r) {
-                    if (current == null || index == current.size()) {
+                    T item;
+                    if (current != null && index < current.size()) {
+                        item = current.get(index++);
+                    } else if (fresh != null && freshIndex < fresh.size()) {
+                        item = fresh.get(freshIndex++);
+                    } else {
                         List<T> next = pending;
                         if (next == null) {
-                            current = null;
                             break;
                         }
                         pending = null;
                         current = next;
                         index = 0;
+                        continue;
                     }
-                    actual.onNext(current.get(index++));
+                    actual.onNext(item);
                     emitted++;
                     if (cancelled) {
                         current = null;
@@ -248,9 +272,16 @@ final class BodyStream<T> extends Flux<T> {
                 if (emitted != 0 && r != Long.MAX_VALUE) {
                     REQUESTED.addAndGet(this, -emitted);
                 }
+                if (fresh != null) {
+                    if (freshIndex < fresh.size()) {
+                        // The subscriber asked for fewer: keep the rest, after what is left of current.
+                        pending = freshIndex == 0 ? fresh : fresh.subList(freshIndex, fresh.size());
+                    }
+                    fresh = null;
+                }
                 if (pending == null) {
                     if (upstreamDone) {
-                        if (current == null || index == current.size()) {
+                        if (current == null || index >= current.size()) {
                             terminate();
                             return;
                         }

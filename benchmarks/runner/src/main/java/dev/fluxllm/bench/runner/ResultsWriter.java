@@ -71,6 +71,9 @@ final class ResultsWriter {
           It also counts the unused rest of each ended thread's allocation buffer (TLAB), so with thread churn
           it overstates what the code allocated.
         - Figures are medians over the measured iterations, min–max in brackets, after warm-up iterations.
+        - **JIT** is the share of that CPU time used by the JIT compiler threads (read from `/proc`), median
+          over the measured iterations: where it is high, the contender was still compiling and its CPU figure
+          counts that too.
         - **vs baseline** divides by the "minimum honest work" contender (Reactor Netty + line split + a Jackson
           tree per event + concatenation) measured in the same run. FluxLLM's target: CPU ≤ 1.2×, alloc ≤ 1.0×.
         - **Peak heap** is the most heap in use seen (sampled, and before each GC); **after GC** is the most heap
@@ -90,15 +93,15 @@ final class ResultsWriter {
             .append(" per iteration, ").append(run.warmup()).append(" warm-up + ").append(run.iterations())
             .append(" measured iterations.\n\n");
         b.append("| Contender | Correct | CPU µs/").append(unit).append(" | CPU vs baseline | Alloc B/").append(unit)
-            .append(" | Alloc vs baseline | ").append(unit).append("s/s | Peak threads | Peak heap MB | After GC MB |\n");
-        b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            .append(" | Alloc vs baseline | ").append(unit).append("s/s | Peak threads | Peak heap MB | After GC MB | JIT |\n");
+        b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         Outcome base = outcomes.stream().filter(o -> o.ok() && o.spec().name().equals(ContenderSpec.BASELINE))
             .findFirst().orElse(null);
         for (Outcome o : outcomes) {
             b.append("| ").append(o.spec().name()).append(" | ");
             if (!o.ok()) {
                 b.append(o.status()).append(": ").append(o.reason().replace("|", "\\|").replace("\n", " "))
-                    .append(" | | | | | | | | |\n");
+                    .append(" | | | | | | | | | |\n");
                 continue;
             }
             b.append("OK | ").append(stats(o.cpuMicros(), "%.2f")).append(" | ")
@@ -108,7 +111,9 @@ final class ResultsWriter {
                 .append(" | ").append(String.format(Locale.ROOT, "%,.0f", o.throughput().median()))
                 .append(" | ").append(o.peakThreads())
                 .append(" | ").append(mb(o.peakHeapBytes()))
-                .append(" | ").append(mb(o.maxHeapAfterGcBytes())).append(" |\n");
+                .append(" | ").append(mb(o.maxHeapAfterGcBytes()))
+                .append(" | ").append(o.jitShare() == null ? "–" : String.format(Locale.ROOT, "%.0f %%", 100 * o.jitShare().median()))
+                .append(" |\n");
         }
         b.append('\n');
     }
