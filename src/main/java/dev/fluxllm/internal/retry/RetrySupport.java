@@ -55,19 +55,35 @@ public final class RetrySupport {
      */
     public static Retry spec(RetryPolicy policy, RetryListener listener) {
         return Retry.from(signals -> signals.concatMap(signal -> {
-            Throwable failure = signal.failure();
             int attempts = (int) Math.min(Integer.MAX_VALUE, signal.totalRetries() + 1);
-            if (!(failure instanceof OpenAiCompatException e)) {
-                return Mono.error(failure);
+            Decision d = afterFailure(signal.failure(), attempts, policy, listener);
+            if (d.end() != null) {
+                return Mono.error(d.end());
             }
-            if (!e.isRetryable() || attempts > policy.maxRetries()) {
-                return Mono.error(ExceptionFactory.withAttempts(e, attempts));
-            }
-            Duration delay = policy.delay(attempts, ThreadLocalRandom.current().nextDouble(), e.retryAfter());
-            if (listener != null) {
-                listener.retryScheduled(attempts + 1, delay, e);
-            }
-            return delay.isZero() ? Mono.just(attempts) : Mono.delay(delay, Schedulers.parallel()).thenReturn(attempts);
+            return d.delay().isZero() ? Mono.just(attempts) : Mono.delay(d.delay(), Schedulers.parallel()).thenReturn(attempts);
         }));
+    }
+
+    /** What follows a failed attempt: the wait before the next one, or the failure that ends the call. */
+    record Decision(Duration delay, Throwable end) {
+    }
+
+    /**
+     * Decides after attempt number {@code attempts} failed: non-typed and non-retryable failures,
+     * and the last allowed attempt, end the call (typed ones telling the attempts made); otherwise
+     * the policy's delay, of which the listener hears first.
+     */
+    static Decision afterFailure(Throwable failure, int attempts, RetryPolicy policy, RetryListener listener) {
+        if (!(failure instanceof OpenAiCompatException e)) {
+            return new Decision(null, failure);
+        }
+        if (!e.isRetryable() || attempts > policy.maxRetries()) {
+            return new Decision(null, ExceptionFactory.withAttempts(e, attempts));
+        }
+        Duration delay = policy.delay(attempts, ThreadLocalRandom.current().nextDouble(), e.retryAfter());
+        if (listener != null) {
+            listener.retryScheduled(attempts + 1, delay, e);
+        }
+        return new Decision(delay, null);
     }
 }

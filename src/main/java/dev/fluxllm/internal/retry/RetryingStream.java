@@ -4,7 +4,6 @@ import dev.fluxllm.OpenAiCompatException;
 import dev.fluxllm.RetryPolicy;
 import dev.fluxllm.internal.error.ExceptionFactory;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
@@ -107,21 +106,19 @@ final class RetryingStream<T> extends Flux<T> {
                 return;
             }
             int attempts = retries + 1;
-            if (!(failure instanceof OpenAiCompatException e)) {
-                actual.onError(failure);
-                return;
-            }
-            RetryPolicy policy = parent.policy;
-            if (!e.isRetryable() || started || attempts > policy.maxRetries()) {
-                actual.onError(ExceptionFactory.withAttempts(e, attempts));
+            if (started) {
+                // Never after an item: it would be delivered twice.
+                actual.onError(failure instanceof OpenAiCompatException e ? ExceptionFactory.withAttempts(e, attempts) : failure);
                 return;
             }
             Duration delay;
             try {
-                delay = policy.delay(attempts, ThreadLocalRandom.current().nextDouble(), e.retryAfter());
-                if (parent.listener != null) {
-                    parent.listener.retryScheduled(attempts + 1, delay, e);
+                RetrySupport.Decision d = RetrySupport.afterFailure(failure, attempts, parent.policy, parent.listener);
+                if (d.end() != null) {
+                    actual.onError(d.end());
+                    return;
                 }
+                delay = d.delay();
             } catch (RuntimeException listenerFailure) {
                 actual.onError(Operators.onOperatorError(listenerFailure, actual.currentContext()));
                 return;
