@@ -163,6 +163,46 @@ class StreamBehaviourTest {
         serverSeesClose(Duration.ofSeconds(1));
     }
 
+    /** Events e0 to e4, to be written at once so that they arrive in one read. */
+    private static String fiveEvents() {
+        StringBuilder five = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            five.append("data: ").append(chunk("e" + i)).append("\n\n");
+        }
+        return five.toString();
+    }
+
+    @Test
+    void takeInsideOneReadStopsDecodingThereAndClosesConnection() {
+        // Five events in one write: they arrive in one read, and the subscriber has had enough
+        // after the second (asking for everything, so demand alone would not hold the rest back).
+        // Nothing after it reaches anyone, and the half-read body is not pooled.
+        serve(write(fiveEvents()), hang());
+        client();
+        List<String> seen = new ArrayList<>();
+        StepVerifier.create(client.stream(REQUEST).map(ChatChunk::text).doOnNext(seen::add).take(2, false))
+                .expectNext("e0", "e1")
+                .expectComplete()
+                .verify(VERIFY);
+        assertThat(seen).containsExactly("e0", "e1");
+        serverSeesClose(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void itemsOfOneReadWaitForDemandInOrder() {
+        serve(write(fiveEvents() + "data: " + FINISH + "\n\ndata: [DONE]\n\n"));
+        client();
+        StepVerifier.create(client.stream(REQUEST).map(ChatChunk::text), 0)
+                .thenRequest(1)
+                .expectNext("e0")
+                .thenRequest(2)
+                .expectNext("e1", "e2")
+                .thenRequest(Long.MAX_VALUE)
+                .expectNext("e3", "e4", "")
+                .expectComplete()
+                .verify(VERIFY);
+    }
+
     @Test
     void timeoutOperatorClosesConnection() {
         serve(event(chunk("a")), hang());

@@ -28,7 +28,7 @@ public final class ChatStreamDecoder implements BodyDecoder<ChatChunk>, SseListe
     private final String requestId;
     private final FinishTracker finish = new FinishTracker();
     private final ChunkReader reader = ChunkReader.forStream();
-    private List<ChatChunk> out;
+    private Sink<? super ChatChunk> sink;
     private boolean done;
     private OpenAiCompatException failure;
 
@@ -38,8 +38,11 @@ public final class ChatStreamDecoder implements BodyDecoder<ChatChunk>, SseListe
     }
 
     @Override
-    public List<ChatChunk> decode(ByteBuf buf) {
-        out = null;
+    public void decode(ByteBuf buf, Sink<? super ChatChunk> sink) {
+        if (this.sink != sink) {
+            // The same sink read after read: stored once (a reference store costs the garbage collector a card).
+            this.sink = sink;
+        }
         if (failure == null && !done) {
             try {
                 sse.decode(buf);
@@ -49,12 +52,12 @@ public final class ChatStreamDecoder implements BodyDecoder<ChatChunk>, SseListe
                 reader.release();
             }
         }
-        return takeOutput();
     }
 
     /** Decodes bytes; for tests and benchmarks that do not go through Netty. */
     public List<ChatChunk> decode(byte[] bytes, int offset, int length) {
-        out = null;
+        List<ChatChunk> items = new ArrayList<>();
+        sink = items::add;
         if (failure == null && !done) {
             try {
                 sse.decode(bytes, offset, length);
@@ -64,13 +67,7 @@ public final class ChatStreamDecoder implements BodyDecoder<ChatChunk>, SseListe
                 reader.release();
             }
         }
-        return takeOutput();
-    }
-
-    private List<ChatChunk> takeOutput() {
-        List<ChatChunk> items = out;
-        out = null;
-        return items == null ? List.of() : items;
+        return items;
     }
 
     @Override
@@ -111,11 +108,7 @@ public final class ChatStreamDecoder implements BodyDecoder<ChatChunk>, SseListe
             throw ExceptionFactory.streamError(reader.error(), requestId);
         }
         finish.add(chunk);
-        if (out == null) {
-            out = new ArrayList<>(4);
-        }
-        out.add(chunk);
-        return true;
+        return sink.accept(chunk);
     }
 
     @Override

@@ -6,8 +6,6 @@ import dev.fluxllm.internal.sse.SseListener;
 import dev.fluxllm.internal.transport.BodyDecoder;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Turns an event stream into items with a subclass's mapping; {@code data: [DONE]} completes it.
@@ -17,7 +15,7 @@ abstract class EventStreamDecoder<T> implements BodyDecoder<T>, SseListener {
 
     protected final String requestId;
     private final SseDecoder sse;
-    private List<T> out;
+    private Sink<? super T> sink;
     private boolean done;
     private OpenAiCompatException failure;
 
@@ -36,8 +34,11 @@ abstract class EventStreamDecoder<T> implements BodyDecoder<T>, SseListener {
     protected abstract OpenAiCompatException cutOff(boolean prematureClose);
 
     @Override
-    public List<T> decode(ByteBuf buf) {
-        out = null;
+    public void decode(ByteBuf buf, Sink<? super T> sink) {
+        if (this.sink != sink) {
+            // The same sink read after read: stored once (a reference store costs the garbage collector a card).
+            this.sink = sink;
+        }
         if (failure == null && !done) {
             try {
                 sse.decode(buf);
@@ -45,9 +46,6 @@ abstract class EventStreamDecoder<T> implements BodyDecoder<T>, SseListener {
                 failure = e;
             }
         }
-        List<T> items = out;
-        out = null;
-        return items == null ? List.of() : items;
     }
 
     @Override
@@ -59,13 +57,7 @@ abstract class EventStreamDecoder<T> implements BodyDecoder<T>, SseListener {
         }
         try {
             T item = map(eventType, text, sse.lastEventId());
-            if (item != null) {
-                if (out == null) {
-                    out = new ArrayList<>(4);
-                }
-                out.add(item);
-            }
-            return true;
+            return item == null || sink.accept(item);
         } catch (OpenAiCompatException e) {
             failure = e;
             return false;

@@ -38,6 +38,10 @@ public final class ChunkReader {
     private final ChunkScanner scanner;
     /** The events of one network read are read, one after another, by one parser: none is built per event. */
     private FedParser fed;
+    /**
+     * The last values seen, handed out again when a chunk repeats them (most do). Stored only when
+     * they change: a reference store into this long-lived object costs the garbage collector a card.
+     */
     private String lastId;
     private String lastModel;
     private String lastFinish;
@@ -167,8 +171,18 @@ public final class ChunkReader {
         while ((name = p.nextName()) != null) {
             JsonToken t = p.nextToken();
             switch (name) {
-                case "id" -> id = lastId = reuse(p, t, lastId);
-                case "model" -> model = lastModel = reuse(p, t, lastModel);
+                case "id" -> {
+                    id = reuse(p, t, lastId);
+                    if (id != lastId) {
+                        lastId = id;
+                    }
+                }
+                case "model" -> {
+                    model = reuse(p, t, lastModel);
+                    if (model != lastModel) {
+                        lastModel = model;
+                    }
+                }
                 case "created" -> created = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : skip(p, 0L);
                 case "choices" -> choices = readChoices(p, t);
                 case "usage" -> usage = t == JsonToken.START_OBJECT ? readUsage(p) : skip(p, null);
@@ -235,7 +249,12 @@ public final class ChunkReader {
             JsonToken t = p.nextToken();
             switch (name) {
                 case "index" -> index = t == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : skip(p, 0);
-                case "finish_reason" -> finish = lastFinish = reuse(p, t, lastFinish);
+                case "finish_reason" -> {
+                    finish = reuse(p, t, lastFinish);
+                    if (finish != lastFinish) {
+                        lastFinish = finish;
+                    }
+                }
                 case "delta", "message" -> {
                     if (t != JsonToken.START_OBJECT) {
                         p.skipChildren();
@@ -336,7 +355,12 @@ public final class ChunkReader {
             JsonToken t = p.nextToken();
             switch (name) {
                 case "index" -> index = t == JsonToken.VALUE_NUMBER_INT ? Integer.valueOf(p.getIntValue()) : skip(p, null);
-                case "id" -> id = lastToolId = reuse(p, t, lastToolId);
+                case "id" -> {
+                    id = reuse(p, t, lastToolId);
+                    if (id != lastToolId) {
+                        lastToolId = id;
+                    }
+                }
                 case "type" -> type = t == JsonToken.VALUE_STRING && equalsText(p, "function") ? "function" : scalar(p, t);
                 case "function" -> {
                     if (t != JsonToken.START_OBJECT) {
@@ -347,7 +371,12 @@ public final class ChunkReader {
                     while ((f = p.nextName()) != null) {
                         JsonToken v = p.nextToken();
                         switch (f) {
-                            case "name" -> fnName = lastToolName = reuse(p, v, lastToolName);
+                            case "name" -> {
+                                fnName = reuse(p, v, lastToolName);
+                                if (fnName != lastToolName) {
+                                    lastToolName = fnName;
+                                }
+                            }
                             case "arguments" -> arguments = readArguments(p, v);
                             default -> p.skipChildren();
                         }

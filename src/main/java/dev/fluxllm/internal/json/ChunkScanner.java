@@ -82,6 +82,10 @@ final class ChunkScanner {
     /** How many chars (1 or 2) the last {@link #utf8} call wrote. */
     private int utf8Chars;
 
+    /**
+     * The last values seen, handed out again when a chunk repeats them (most do). Stored only when
+     * they change: a reference store into this long-lived object costs the garbage collector a card.
+     */
     private String lastId;
     private String lastModel;
     private String lastFinish;
@@ -133,7 +137,10 @@ final class ChunkScanner {
                 name();
                 byte v = d[pos];
                 if (is(ID)) {
-                    id = lastId = reuseOrNull(v, lastId);
+                    id = reuseOrNull(v, lastId);
+                    if (id != lastId) {
+                        lastId = id;
+                    }
                 } else if (is(OBJECT)) {
                     // "object":"error" is an error payload: Jackson's path reads those.
                     if (v == '"' ? !scanPlain() || stringEquals("error") : v != 'n') {
@@ -143,7 +150,10 @@ final class ChunkScanner {
                 } else if (is(CREATED)) {
                     created = v == 'n' ? skipNull(0L) : longValue(MAX_LONG_DIGITS);
                 } else if (is(MODEL)) {
-                    model = lastModel = reuseOrNull(v, lastModel);
+                    model = reuseOrNull(v, lastModel);
+                    if (model != lastModel) {
+                        lastModel = model;
+                    }
                 } else if (is(CHOICES)) {
                     choices = v == 'n' ? skipNull(null) : choices();
                 } else if (is(USAGE)) {
@@ -195,7 +205,10 @@ final class ChunkScanner {
                 if (is(INDEX)) {
                     index = v == 'n' ? skipNull(0) : (int) longValue(MAX_INT_DIGITS);
                 } else if (is(FINISH_REASON)) {
-                    finish = lastFinish = reuseOrNull(v, lastFinish);
+                    finish = reuseOrNull(v, lastFinish);
+                    if (finish != lastFinish) {
+                        lastFinish = finish;
+                    }
                 } else if (is(DELTA) || is(MESSAGE)) {
                     if (v == 'n') {
                         skipNull(null);
@@ -264,7 +277,10 @@ final class ChunkScanner {
                 if (is(INDEX)) {
                     index = v == 'n' ? skipNull(null) : Integer.valueOf((int) longValue(MAX_INT_DIGITS));
                 } else if (is(ID)) {
-                    id = lastToolId = reuseOrNull(v, lastToolId);
+                    id = reuseOrNull(v, lastToolId);
+                    if (id != lastToolId) {
+                        lastToolId = id;
+                    }
                 } else if (is(TYPE)) {
                     type = v == '"' && stringEquals("function") ? skipString("function") : stringOrNull(v);
                 } else if (is(FUNCTION)) {
@@ -282,7 +298,10 @@ final class ChunkScanner {
                         name();
                         byte f = d[pos];
                         if (is(NAME)) {
-                            fnName = lastToolName = reuseOrNull(f, lastToolName);
+                            fnName = reuseOrNull(f, lastToolName);
+                            if (fnName != lastToolName) {
+                                lastToolName = fnName;
+                            }
                         } else if (is(ARGUMENTS)) {
                             arguments = stringOrNull(f);
                         } else {

@@ -1,21 +1,28 @@
 package dev.fluxllm.internal.sse;
 
-/** Names what the decoder does with the line it is reading, decided by the line's field name. */
-enum Field {
+/**
+ * Names what the decoder does with the line it is reading, decided by the line's field name. Int
+ * codes rather than an enum: the decoder stores the field per line, and a reference store into a
+ * long-lived object costs the garbage collector a card to re-scan.
+ */
+final class Field {
     /** The field name is still being read (no colon seen yet). */
-    PENDING,
-    DATA,
-    EVENT,
-    ID,
-    RETRY,
+    static final int PENDING = 0;
+    static final int DATA = 1;
+    static final int EVENT = 2;
+    static final int ID = 3;
+    static final int RETRY = 4;
     /** A comment, or a field the decoder ignores: its bytes are skipped, never stored. */
-    IGNORED;
+    static final int IGNORED = 5;
 
     /** The length of the longest known field name ("event", "retry"); longer names are ignored. */
     static final int MAX_NAME_LENGTH = 5;
 
+    private Field() {
+    }
+
     /** Returns the field named by name[0, length); field names are case-sensitive. */
-    static Field of(byte[] name, int length) {
+    static int of(byte[] name, int length) {
         switch (length) {
             case 2:
                 return name[0] == 'i' && name[1] == 'd' ? ID : IGNORED;

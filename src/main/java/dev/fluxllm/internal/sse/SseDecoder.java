@@ -39,7 +39,7 @@ public final class SseDecoder {
     // State of the line being read.
     private int bomMatched;
     private boolean afterCr;
-    private Field field = Field.PENDING;
+    private int field = Field.PENDING;
     private int nameLength;
     private boolean atValueStart;
 
@@ -304,7 +304,7 @@ public final class SseDecoder {
         }
     }
 
-    private void startValue(Field f) {
+    private void startValue(int f) {
         field = f;
         atValueStart = f != Field.IGNORED;
         if (f == Field.DATA) {
@@ -324,7 +324,7 @@ public final class SseDecoder {
 
     /** Acts on the line just ended: a blank line dispatches, a field line takes effect. */
     private void endLine() {
-        Field f = field;
+        int f = field;
         if (f == Field.PENDING) {
             if (nameLength == 0) {
                 dispatch();
@@ -337,13 +337,13 @@ public final class SseDecoder {
             }
         }
         switch (f) {
-            case EVENT -> eventType = value.length() == 0 ? null : value.toUtf8();
-            case ID -> {
+            case Field.EVENT -> eventType = value.length() == 0 ? null : value.toUtf8();
+            case Field.ID -> {
                 if (!value.contains((byte) 0)) {
                     idBuffer = value.length() == 0 ? "" : value.toUtf8();
                 }
             }
-            case RETRY -> parseRetry();
+            case Field.RETRY -> parseRetry();
             default -> {
             }
         }
@@ -375,7 +375,10 @@ public final class SseDecoder {
     }
 
     private void dispatch() {
-        lastEventId = idBuffer;
+        if (lastEventId != idBuffer) {
+            // Stored only when it changes (a reference store costs the garbage collector a card).
+            lastEventId = idBuffer;
+        }
         fieldsPending = false;
         String type = eventType;
         eventType = null;

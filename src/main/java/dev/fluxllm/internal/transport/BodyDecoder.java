@@ -1,6 +1,7 @@
 package dev.fluxllm.internal.transport;
 
 import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -9,11 +10,28 @@ import java.util.List;
  */
 public interface BodyDecoder<T> {
 
+    /** Receives the items of a read as they are decoded. */
+    @FunctionalInterface
+    interface Sink<T> {
+        /** Takes one item; returns false to stop decoding (nobody wants more). */
+        boolean accept(T item);
+    }
+
     /**
-     * Decodes one read; never releases {@code buf}. Returns the items it completed before the end
-     * of the read or before a failure, possibly none.
+     * Decodes one read, handing each item to {@code sink} as soon as it is complete, in order,
+     * until the end of the read, a failure, or the sink says stop; never releases {@code buf}.
+     * Items go straight to the sink rather than into a list kept by the decoder: the decoder
+     * lives as long as the stream, and a reference stored into a long-lived object costs the
+     * garbage collector a card to re-scan, per read.
      */
-    List<T> decode(ByteBuf buf);
+    void decode(ByteBuf buf, Sink<? super T> sink);
+
+    /** Decodes one read into a list; for tests and callers outside a stream. */
+    default List<T> decode(ByteBuf buf) {
+        List<T> items = new ArrayList<>();
+        decode(buf, item -> items.add(item));
+        return items;
+    }
 
     /** Returns the failure that stopped decoding, null while there is none; items before it still count. */
     Throwable failure();

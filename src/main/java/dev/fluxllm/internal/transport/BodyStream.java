@@ -3,7 +3,7 @@ package dev.fluxllm.internal.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
-import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -14,14 +14,16 @@ import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Operators;
 import reactor.netty.Connection;
+import reactor.util.concurrent.Queues;
 import reactor.util.context.Context;
 
 /**
  * Decodes a response body read by read into items, as one operator over the connection's inbound
- * buffers: the next read is requested once the items of the last one are being delivered (one
- * read ahead, never more, so the socket is read about as fast as the subscriber asks), and the
- * body's end decides how the stream ends:
+ * buffers, and decides from the body's end how the stream ends:
  * <ul>
+ *   <li>the connection is read while the subscriber keeps up, and the items of a read go to it
+ *       as they are decoded; items it has not asked for yet wait here, and while any wait the
+ *       channel stops reading (auto-read off): what waits is at most what one read brought;</li>
  *   <li>a decoder failure ends it with that failure, after the items decoded before it;</li>
  *   <li>after the decoder is done ({@code [DONE]}), the rest of the body is read so that the
  *       connection can go back to the pool, for at most {@link #DONE_GRACE};</li>
@@ -30,6 +32,9 @@ import reactor.util.context.Context;
  *   <li>anything but a body read cleanly to its end (cut short, cancelled, failed) closes the
  *       connection, which must not go back to the pool half-read.</li>
  * </ul>
+ * The inbound buffers are asked for all at once, so that Reactor Netty hands each one over as it
+ * is read instead of queueing it first: with one queue per open stream, every read stored a
+ * reference into a long-lived object, which costs the garbage collector a card to re-scan.
  */
 final class BodyStream<T> extends Flux<T> {
 
@@ -51,7 +56,7 @@ final class BodyStream<T> extends Flux<T> {
         conn.inbound().receive().subscribe(new Reader<>(actual, conn, decoder, watch));
     }
 
-    private static final class Reader<T> implements CoreSubscriber<ByteBuf>, Subscription {
+    private static final class Reader<T> implements CoreSubscriber<ByteBuf>, Subscription, BodyDecoder.Sink<T> {
 
         @SuppressWarnings("rawtypes")
         private static final AtomicLongFieldUpdater<Reader> REQUESTED = AtomicLongFieldUpdater.newUpdater(Reader.class, "requested");
@@ -68,10 +73,11 @@ final class BodyStream<T> extends Flux<T> {
 
         private volatile long requested;
         private volatile int wip;
-        /** Items of the last read, handed from onNext to the drain loop; at most one read is pending. */
-        private volatile List<T> pending;
-        /** True from asking for a read until it arrives. */
-        private volatile boolean reading;
+        /**
+         * Items decoded and not yet delivered, in order; made when first needed. Filled by onNext,
+         * emptied by the drain loop (one producer, one consumer).
+         */
+        private volatile Queue<T> waiting;
         /** No more reads will come: the body ended, failed, or reading was stopped. */
         private volatile boolean upstreamDone;
         private volatile boolean cancelled;
@@ -81,8 +87,15 @@ final class BodyStream<T> extends Flux<T> {
         private boolean terminated;
 
         // Owned by the drain loop.
-        private List<T> current;
-        private int index;
+        private boolean reading;
+        /** Auto-read is off because items wait for demand. */
+        private boolean paused;
+
+        // Owned by onNext, for the read being decoded.
+        /** True while onNext holds the drain loop and no item waits: items go straight out. */
+        private boolean direct;
+        private long sentDirectly;
+        private int itemsInRead;
 
         Reader(CoreSubscriber<? super T> actual, Connection conn, BodyDecoder<T> decoder, CallWatch<?> watch) {
             this.actual = actual;
@@ -111,36 +124,70 @@ final class BodyStream<T> extends Flux<T> {
             if (upstreamDone || cancelled) {
                 return;
             }
-            List<T> items;
             boolean wasDone = decoder.isDone();
+            // Usually the subscriber is waiting: the items then go to it from accept() as they are
+            // decoded, and wait here only when it asked for fewer.
+            boolean owner = wip == 0 && WIP.compareAndSet(this, 0, 1);
+            Queue<T> q = waiting;
+            direct = owner && (q == null || q.isEmpty());
+            itemsInRead = 0;
+            sentDirectly = 0;
+            RuntimeException decodeFailure = null;
             try {
-                items = decoder.decode(buf);
+                decoder.decode(buf, this);
             } catch (RuntimeException e) {
-                stopReading(e);
-                return;
+                decodeFailure = e;
             }
-            if (!items.isEmpty()) {
+            direct = false;
+            if (sentDirectly != 0 && requested != Long.MAX_VALUE) {
+                REQUESTED.addAndGet(this, -sentDirectly);
+            }
+            if (itemsInRead != 0) {
                 watch.touch();
             }
-            if (!wasDone && decoder.isDone()) {
-                grace = startGrace();
-            }
-            if (decoder.failure() != null) {
+            if (decodeFailure != null) {
+                transportFailure = decodeFailure;
                 upstream.cancel();
                 upstreamDone = true;
-            }
-            reading = false;
-            if (items.isEmpty()) {
-                drain(null);
-            } else if (wip == 0 && WIP.compareAndSet(this, 0, 1)) {
-                // Usually the subscriber is waiting: the items go to it from here, and are kept
-                // (in a field of this long-lived object, which costs the garbage collector a card
-                // to re-scan per store) only when it asked for fewer.
-                drainLoop(items);
             } else {
-                pending = items;
-                drain(null);
+                if (!wasDone && decoder.isDone()) {
+                    grace = startGrace();
+                }
+                if (decoder.failure() != null) {
+                    upstream.cancel();
+                    upstreamDone = true;
+                }
             }
+            if (owner) {
+                drainLoop();
+            } else {
+                drain();
+            }
+        }
+
+        /** Takes an item of the read being decoded: to the subscriber if it is waiting for it, else to the queue. */
+        @Override
+        public boolean accept(T item) {
+            itemsInRead++;
+            if (cancelled) {
+                return false;
+            }
+            if (direct) {
+                if (sentDirectly != requested) {
+                    sentDirectly++;
+                    actual.onNext(item);
+                    return !cancelled;
+                }
+                // The rest of the read waits, behind this item.
+                direct = false;
+            }
+            Queue<T> q = waiting;
+            if (q == null) {
+                q = Queues.<T>unbounded(Queues.XS_BUFFER_SIZE).get();
+                waiting = q;
+            }
+            q.offer(item);
+            return true;
         }
 
         @Override
@@ -150,7 +197,7 @@ final class BodyStream<T> extends Flux<T> {
             }
             transportFailure = t;
             upstreamDone = true;
-            drain(null);
+            drain();
         }
 
         @Override
@@ -160,14 +207,14 @@ final class BodyStream<T> extends Flux<T> {
             }
             bodyEnded = true;
             upstreamDone = true;
-            drain(null);
+            drain();
         }
 
         @Override
         public void request(long n) {
             if (Operators.validate(n)) {
                 Operators.addCap(REQUESTED, this, n);
-                drain(null);
+                drain();
             }
         }
 
@@ -181,17 +228,8 @@ final class BodyStream<T> extends Flux<T> {
             stopGrace();
             conn.dispose();
             if (WIP.getAndIncrement(this) == 0) {
-                current = null;
-                pending = null;
+                clearWaiting();
             }
-        }
-
-        /** Stops reading after a failure of this operator itself. */
-        private void stopReading(Throwable failure) {
-            transportFailure = failure;
-            upstream.cancel();
-            upstreamDone = true;
-            drain(null);
         }
 
         private ScheduledFuture<?> startGrace() {
@@ -211,7 +249,7 @@ final class BodyStream<T> extends Flux<T> {
             if (!upstreamDone) {
                 upstream.cancel();
                 upstreamDone = true;
-                drain(null);
+                drain();
             }
         }
 
@@ -222,80 +260,82 @@ final class BodyStream<T> extends Flux<T> {
             }
         }
 
-        private void drain(List<T> fresh) {
+        private void drain() {
             if (WIP.getAndIncrement(this) != 0) {
                 return;
             }
-            drainLoop(fresh);
+            drainLoop();
         }
 
         /**
-         * Delivers what the subscriber asked for: the rest of the last read ({@code current}), then
-         * {@code fresh} (the items of a read just decoded, not stored), then {@code pending}.
-         * Called holding the work-in-progress count.
+         * Delivers the waiting items the subscriber asked for, ends the stream once the body is
+         * over and nothing waits, and starts, pauses or resumes reading. Called holding the
+         * work-in-progress count.
          */
-        private void drainLoop(List<T> fresh) {
+        private void drainLoop() {
             int missed = 1;
-            int freshIndex = 0;
             for (;;) {
                 if (cancelled) {
-                    current = null;
-                    pending = null;
+                    clearWaiting();
                     return;
                 }
+                // Read before looking at the queue: items of the last read are queued before upstreamDone is set.
+                boolean done = upstreamDone;
+                Queue<T> q = waiting;
                 long r = requested;
                 long emitted = 0;
-                while (emitted != r) {
-                    T item;
-                    if (current != null && index < current.size()) {
-                        item = current.get(index++);
-                    } else if (fresh != null && freshIndex < fresh.size()) {
-                        item = fresh.get(freshIndex++);
-                    } else {
-                        List<T> next = pending;
-                        if (next == null) {
+                if (q != null) {
+                    while (emitted != r) {
+                        T item = q.poll();
+                        if (item == null) {
                             break;
                         }
-                        pending = null;
-                        current = next;
-                        index = 0;
-                        continue;
-                    }
-                    actual.onNext(item);
-                    emitted++;
-                    if (cancelled) {
-                        current = null;
-                        pending = null;
-                        return;
-                    }
-                }
-                if (emitted != 0 && r != Long.MAX_VALUE) {
-                    REQUESTED.addAndGet(this, -emitted);
-                }
-                if (fresh != null) {
-                    if (freshIndex < fresh.size()) {
-                        // The subscriber asked for fewer: keep the rest, after what is left of current.
-                        pending = freshIndex == 0 ? fresh : fresh.subList(freshIndex, fresh.size());
-                    }
-                    fresh = null;
-                }
-                if (pending == null) {
-                    if (upstreamDone) {
-                        if (current == null || index >= current.size()) {
-                            terminate();
+                        actual.onNext(item);
+                        emitted++;
+                        if (cancelled) {
+                            clearWaiting();
                             return;
                         }
-                    } else if (!reading) {
-                        // One read ahead of the subscriber, as a prefetch of one: the body's end
-                        // (or [DONE]) is seen without waiting for more demand.
-                        reading = true;
-                        upstream.request(1);
                     }
+                    if (emitted != 0 && r != Long.MAX_VALUE) {
+                        REQUESTED.addAndGet(this, -emitted);
+                    }
+                }
+                boolean empty = q == null || q.isEmpty();
+                if (done) {
+                    if (empty) {
+                        terminate();
+                        return;
+                    }
+                } else if (!reading) {
+                    reading = true;
+                    upstream.request(Long.MAX_VALUE);
+                } else {
+                    flowControl(empty);
                 }
                 missed = WIP.addAndGet(this, -missed);
                 if (missed == 0) {
                     return;
                 }
+            }
+        }
+
+        /**
+         * Stops reading while items wait for demand, and reads again once they are delivered.
+         * After {@code [DONE]} no item can come, and the body's end is read whatever the demand.
+         */
+        private void flowControl(boolean nothingWaits) {
+            boolean pause = !nothingWaits && !decoder.isDone();
+            if (pause != paused) {
+                paused = pause;
+                conn.channel().config().setAutoRead(!pause);
+            }
+        }
+
+        private void clearWaiting() {
+            Queue<T> q = waiting;
+            if (q != null) {
+                q.clear();
             }
         }
 
@@ -305,7 +345,6 @@ final class BodyStream<T> extends Flux<T> {
                 return;
             }
             terminated = true;
-            current = null;
             stopGrace();
             Throwable result = decoder.failure();
             if (result == null && transportFailure != null && !TransportErrors.isPrematureClose(transportFailure)) {
