@@ -23,7 +23,7 @@ import reactor.util.context.Context;
  * <ul>
  *   <li>the connection is read while the subscriber keeps up, and the items of a read go to it
  *       as they are decoded; items it has not asked for yet wait here, and while any wait the
- *       channel stops reading (auto-read off): what waits is at most what one read brought;</li>
+ *       channel stops reading (auto-read off), so what waits is about what one read brought;</li>
  *   <li>a decoder failure ends it with that failure, after the items decoded before it;</li>
  *   <li>after the decoder is done ({@code [DONE]}), the rest of the body is read so that the
  *       connection can go back to the pool, for at most {@link #DONE_GRACE};</li>
