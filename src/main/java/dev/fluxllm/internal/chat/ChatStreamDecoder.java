@@ -77,25 +77,29 @@ public final class ChatStreamDecoder implements BodyDecoder<ChatChunk>, SseListe
 
     @Override
     public boolean onEvent(String eventType, byte[] data, int offset, int length) {
+        ChatChunk chunk;
         try {
-            return handle(eventType, data, offset, length);
+            chunk = read(eventType, data, offset, length);
         } catch (OpenAiCompatException e) {
             // Chunks decoded before the failure in this read still reach the subscriber.
             failure = e;
             return false;
         }
+        // Outside the try: what the subscriber throws is not the server's failure.
+        return chunk == null ? !done : sink.accept(chunk);
     }
 
-    private boolean handle(String eventType, byte[] data, int offset, int length) {
+    /** Reads one event: its chunk, or null for a blank event or {@code [DONE]} (which sets done). */
+    private ChatChunk read(String eventType, byte[] data, int offset, int length) {
         if (eventType != null && eventType.equals("error")) {
             throw errorEvent(data, offset, length);
         }
         if (isDone(data, offset, length)) {
             done = true;
-            return false;
+            return null;
         }
         if (isBlank(data, offset, length)) {
-            return true;
+            return null;
         }
         ChatChunk chunk;
         try {
@@ -108,7 +112,7 @@ public final class ChatStreamDecoder implements BodyDecoder<ChatChunk>, SseListe
             throw ExceptionFactory.streamError(reader.error(), requestId);
         }
         finish.add(chunk);
-        return sink.accept(chunk);
+        return chunk;
     }
 
     @Override

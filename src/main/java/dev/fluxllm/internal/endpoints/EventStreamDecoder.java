@@ -55,13 +55,15 @@ abstract class EventStreamDecoder<T> implements BodyDecoder<T>, SseListener {
             done = true;
             return false;
         }
+        T item;
         try {
-            T item = map(eventType, text, sse.lastEventId());
-            return item == null || sink.accept(item);
+            item = map(eventType, text, sse.lastEventId());
         } catch (OpenAiCompatException e) {
             failure = e;
             return false;
         }
+        // Outside the try: what the subscriber throws is not the server's failure.
+        return item == null || sink.accept(item);
     }
 
     @Override
