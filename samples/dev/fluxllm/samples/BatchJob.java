@@ -1,8 +1,8 @@
 package dev.fluxllm.samples;
 
-import dev.fluxllm.BatchOptions;
-import dev.fluxllm.BatchProgress;
-import dev.fluxllm.BatchResult;
+import dev.fluxllm.batch.BatchOptions;
+import dev.fluxllm.batch.BatchProgress;
+import dev.fluxllm.batch.BatchResult;
 import dev.fluxllm.ChatRequest;
 import dev.fluxllm.OpenAiCompatClient;
 import dev.fluxllm.testkit.Reply;

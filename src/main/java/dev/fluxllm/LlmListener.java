@@ -8,7 +8,7 @@ import java.time.Duration;
  * Every method has an empty default.
  *
  * <p>Methods run on the thread that produced the signal, often a Netty event loop: they must be
- * quick and must never block (hand I/O to another thread, as {@link JsonlTraceWriter} does). An
+ * quick and must never block (hand I/O to another thread, as {@link dev.fluxllm.observe.JsonlTraceWriter} does). An
  * exception thrown by a listener is logged and otherwise ignored. Exactly one of
  * {@link #onComplete}, {@link #onError} and {@link #onCancel} ends each call.
  *

@@ -1,5 +1,8 @@
 package dev.fluxllm;
 
+import dev.fluxllm.batch.Batch;
+import dev.fluxllm.batch.BatchOptions;
+import dev.fluxllm.batch.BatchResult;
 import dev.fluxllm.internal.chat.ChatApi;
 import dev.fluxllm.internal.endpoints.Completions;
 import dev.fluxllm.internal.endpoints.Embeddings;
@@ -12,7 +15,6 @@ import dev.fluxllm.internal.error.Secrets;
 import dev.fluxllm.internal.observe.CallTracer;
 import dev.fluxllm.internal.observe.Glob;
 import dev.fluxllm.internal.transport.HttpTransport;
-import io.netty.handler.codec.http.HttpMethod;
 import dev.fluxllm.internal.transport.TlsSettings;
 import dev.fluxllm.internal.transport.TransportConfig;
 import java.net.InetAddress;
@@ -20,7 +22,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -212,7 +213,7 @@ public final class OpenAiCompatClient implements AutoCloseable {
         return Mono.defer(() -> {
             Objects.requireNonNull(request, "request");
             String model = requireModel(request.model());
-            return tracer.mono("embeddings", Embeddings.PATH, model, endpoints.call(HttpMethod.POST, Embeddings.PATH,
+            return tracer.mono("embeddings", Embeddings.PATH, model, endpoints.post(Embeddings.PATH,
                     Embeddings.body(request, model), Embeddings::parse), EmbeddingResponse::usage);
         });
     }
@@ -225,7 +226,7 @@ public final class OpenAiCompatClient implements AutoCloseable {
         return Mono.defer(() -> {
             Objects.requireNonNull(request, "request");
             String model = request.model() != null ? request.model() : defaultModel;
-            return tracer.mono("score", Scores.PATH, model, endpoints.call(HttpMethod.POST, Scores.PATH,
+            return tracer.mono("score", Scores.PATH, model, endpoints.post(Scores.PATH,
                     Scores.body(request, model), Scores::parse), ScoreResponse::usage);
         });
     }
@@ -235,7 +236,7 @@ public final class OpenAiCompatClient implements AutoCloseable {
         return Mono.defer(() -> {
             Objects.requireNonNull(request, "request");
             String model = requireModel(request.model());
-            return tracer.mono("completions", Completions.PATH, model, endpoints.call(HttpMethod.POST,
+            return tracer.mono("completions", Completions.PATH, model, endpoints.post(
                     Completions.PATH, Completions.body(request, model, false, acceptsStreamOptions),
                     Completions::parse), CompletionResponse::usage);
         });
@@ -269,7 +270,7 @@ public final class OpenAiCompatClient implements AutoCloseable {
         return Mono.defer(() -> {
             String p = GenericBodies.checkPath(path);
             Objects.requireNonNull(type, "type");
-            return tracer.mono("post", p, null, endpoints.call(HttpMethod.POST, p, GenericBodies.jsonBody(body),
+            return tracer.mono("post", p, null, endpoints.post(p, GenericBodies.jsonBody(body),
                     reply -> GenericBodies.readAs(reply, type)), v -> null);
         });
     }
@@ -303,7 +304,7 @@ public final class OpenAiCompatClient implements AutoCloseable {
         Duration limit = Objects.requireNonNull(timeout, "timeout");
         return Mono.defer(() -> {
             long start = System.nanoTime();
-            return transport.exchange(HttpMethod.GET, "/models", null)
+            return transport.get("/models")
                     .timeout(limit)
                     .map(reply -> {
                         boolean up = reply.status() == 200 || reply.status() == 401 || reply.status() == 403;
@@ -622,7 +623,7 @@ public final class OpenAiCompatClient implements AutoCloseable {
 
         /**
          * Sets the glob patterns of the models this client serves ({@code *} any characters,
-         * {@code ?} one), used by {@link #serves(String)} and {@link LlmRouter}; replaces earlier
+         * {@code ?} one), used by {@link #serves(String)} and {@link dev.fluxllm.routing.LlmRouter}; replaces earlier
          * ones (default: none).
          */
         public Builder modelPatterns(String... patterns) {

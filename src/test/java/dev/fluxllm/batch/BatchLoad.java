@@ -1,7 +1,5 @@
 package dev.fluxllm.batch;
 
-import dev.fluxllm.BatchOptions;
-import dev.fluxllm.BatchResult;
 import dev.fluxllm.ChatRequest;
 import dev.fluxllm.OpenAiCompatClient;
 import dev.fluxllm.RetryPolicy;

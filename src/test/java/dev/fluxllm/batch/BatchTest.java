@@ -6,18 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fluxllm.AuthenticationException;
 import dev.fluxllm.BadRequestException;
-import dev.fluxllm.Batch;
-import dev.fluxllm.BatchAbortedException;
-import dev.fluxllm.BatchOptions;
-import dev.fluxllm.BatchProgress;
-import dev.fluxllm.BatchResult;
 import dev.fluxllm.ChatRequest;
 import dev.fluxllm.ErrorDetails;
 import dev.fluxllm.RateLimitException;
 import dev.fluxllm.ServerException;
 import dev.fluxllm.Usage;
 import dev.fluxllm.internal.transport.CallObserver;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -148,9 +142,7 @@ class BatchTest {
                     ? Map.of("x-ratelimit-remaining-requests", "0", "x-ratelimit-reset-requests", "10s",
                              "x-ratelimit-remaining-tokens", "5000", "x-ratelimit-reset-tokens", "6m0s")
                     : Map.of();
-            DefaultHttpHeaders http = new DefaultHttpHeaders();
-            headers.forEach(http::set);
-            observer.responseHeaders(200, http);
+            observer.responseHeaders(200, headers::get);
             return ok(i);
         }).delayElement(Duration.ofMillis(100)));
 

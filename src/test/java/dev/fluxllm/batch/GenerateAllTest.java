@@ -3,10 +3,6 @@ package dev.fluxllm.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fluxllm.AuthenticationException;
-import dev.fluxllm.BatchAbortedException;
-import dev.fluxllm.BatchOptions;
-import dev.fluxllm.BatchProgress;
-import dev.fluxllm.BatchResult;
 import dev.fluxllm.ChatRequest;
 import dev.fluxllm.OpenAiCompatClient;
 import dev.fluxllm.RetryPolicy;

@@ -2,8 +2,8 @@ package dev.fluxllm.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fluxllm.BatchOptions;
-import dev.fluxllm.BatchResult;
+import dev.fluxllm.batch.BatchOptions;
+import dev.fluxllm.batch.BatchResult;
 import dev.fluxllm.OpenAiCompatClient;
 import dev.fluxllm.RetryPolicy;
 import dev.fluxllm.support.Eventually;

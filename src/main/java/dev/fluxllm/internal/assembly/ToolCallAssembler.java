@@ -19,7 +19,7 @@ import java.util.Map;
  * index-less, id-less fragment naming a different function, or bringing a name and arguments
  * after a call whose arguments are already a whole JSON object (that call is no longer open).
  */
-public final class ToolCallAssembler {
+final class ToolCallAssembler {
 
     private final List<Builder> calls = new ArrayList<>(2);
     private final Map<Integer, Builder> byIndex = new HashMap<>(4);

@@ -39,6 +39,11 @@ public final class EndpointCalls {
         return maxEventBytes;
     }
 
+    /** Posts {@code body} and maps a 2xx reply; other statuses become their typed errors. */
+    public <T> Mono<T> post(String path, byte[] body, Function<HttpReply, T> parse) {
+        return call(HttpMethod.POST, path, body, parse);
+    }
+
     /** Sends {@code body} and maps a 2xx reply; other statuses become their typed errors. */
     public <T> Mono<T> call(HttpMethod method, String path, byte[] body, Function<HttpReply, T> parse) {
         return Mono.deferContextual(ctx -> transport.exchange(method, path, body)

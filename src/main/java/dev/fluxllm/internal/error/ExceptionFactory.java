@@ -15,7 +15,6 @@ import dev.fluxllm.ServerException;
 import dev.fluxllm.StreamErrorException;
 import dev.fluxllm.internal.json.ErrorBodyReader;
 import dev.fluxllm.internal.json.WireError;
-import dev.fluxllm.internal.retry.RetryAfter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

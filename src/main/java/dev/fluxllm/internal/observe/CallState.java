@@ -7,12 +7,12 @@ import dev.fluxllm.OpenAiCompatException;
 import dev.fluxllm.Usage;
 import dev.fluxllm.internal.retry.RetrySupport;
 import dev.fluxllm.internal.transport.CallObserver;
-import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
@@ -57,9 +57,9 @@ final class CallState implements CallObserver, RetrySupport.RetryListener {
     }
 
     @Override
-    public void responseHeaders(int status, HttpHeaders headers) {
+    public void responseHeaders(int status, Function<String, String> header) {
         this.status = status;
-        String id = headers.get("x-request-id");
+        String id = header.apply("x-request-id");
         this.serverRequestId = id;
         fire(l -> l.onResponseHeaders(call, status, id));
     }

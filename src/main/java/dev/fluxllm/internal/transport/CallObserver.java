@@ -1,8 +1,8 @@
 package dev.fluxllm.internal.transport;
 
 import dev.fluxllm.OpenAiCompatException;
-import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Duration;
+import java.util.function.Function;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
@@ -21,8 +21,11 @@ public interface CallObserver {
     default void attemptStarted() {
     }
 
-    /** Called when the response headers of an attempt arrive, whatever the status. */
-    default void responseHeaders(int status, HttpHeaders headers) {
+    /**
+     * Called when the response headers of an attempt arrive, whatever the status; {@code header}
+     * looks one up by name (case-insensitive), null when absent.
+     */
+    default void responseHeaders(int status, Function<String, String> header) {
     }
 
     /** Called when the call will be sent again after {@code delay}; {@code attempt} is the next attempt's number. */
@@ -49,9 +52,9 @@ public interface CallObserver {
             }
 
             @Override
-            public void responseHeaders(int status, HttpHeaders headers) {
-                first.responseHeaders(status, headers);
-                second.responseHeaders(status, headers);
+            public void responseHeaders(int status, Function<String, String> header) {
+                first.responseHeaders(status, header);
+                second.responseHeaders(status, header);
             }
 
             @Override

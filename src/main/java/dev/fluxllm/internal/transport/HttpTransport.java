@@ -119,6 +119,11 @@ public final class HttpTransport implements AutoCloseable {
         return poolStats.acquired();
     }
 
+    /** Sends a {@code GET} without retries and emits the whole reply, whatever its status. */
+    public Mono<HttpReply> get(String path) {
+        return exchange(HttpMethod.GET, path, null);
+    }
+
     /**
      * Sends a request and aggregates the whole response (any status), at most
      * {@code maxResponseBytes}. Transport failures arrive as typed exceptions.
@@ -135,7 +140,7 @@ public final class HttpTransport implements AutoCloseable {
                     : jsonClient.request(method).uri(uri(path)).send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)));
             Flux<HttpReply> call = receiver.responseConnection((resp, conn) -> {
                 watch.headersArrived();
-                observer.responseHeaders(resp.status().code(), resp.responseHeaders());
+                observer.responseHeaders(resp.status().code(), resp.responseHeaders()::get);
                 boolean success = resp.status().code() / 100 == 2;
                 return collect(conn, success ? config.maxResponseBytes() : MAX_ERROR_BODY, !success, watch)
                         .map(bytes -> new HttpReply(resp.status().code(), resp.status().reasonPhrase(),
@@ -168,7 +173,7 @@ public final class HttpTransport implements AutoCloseable {
                     .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
                     .responseConnection((resp, conn) -> {
                         watch.headersArrived();
-                        observer.responseHeaders(resp.status().code(), resp.responseHeaders());
+                        observer.responseHeaders(resp.status().code(), resp.responseHeaders()::get);
                         if (log.isDebugEnabled()) {
                             log.debug("{} -> {} (stream)", what, resp.status().code());
                         }

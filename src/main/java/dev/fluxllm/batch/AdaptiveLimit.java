@@ -1,0 +1,51 @@
+package dev.fluxllm.batch;
+
+/**
+ * Adapts the number of calls allowed in flight: additive increase, multiplicative decrease.
+ * A 429 multiplies the limit by the decrease factor, but only once per wave: a 429 from a call
+ * that was started before the last decrease was already accounted for. Each success adds
+ * {@code 1/limit}, so a full round of successes adds one. Not thread-safe.
+ */
+final class AdaptiveLimit {
+
+    private final int min;
+    private final int max;
+    private final double factor;
+    private final boolean adaptive;
+    private double limit;
+    private long decreasedAtStart = -1;
+
+    AdaptiveLimit(int min, int max, double factor, boolean adaptive) {
+        this.min = min;
+        this.max = max;
+        this.factor = factor;
+        this.adaptive = adaptive;
+        this.limit = max;
+    }
+
+    /** Returns the current limit, between min and max. */
+    int current() {
+        return (int) Math.max(min, Math.min(max, Math.floor(limit)));
+    }
+
+    /**
+     * Shrinks the limit after a 429.
+     *
+     * @param startSeq   the start number of the call that got it
+     * @param latestSeq  the start number of the latest call
+     */
+    void rateLimited(long startSeq, long latestSeq) {
+        if (!adaptive || startSeq <= decreasedAtStart) {
+            return;
+        }
+        limit = Math.max(min, Math.floor(current() * factor));
+        decreasedAtStart = latestSeq;
+    }
+
+    /** Grows the limit after a success. */
+    void succeeded() {
+        if (adaptive && limit < max) {
+            limit = Math.min(max, limit + 1.0 / Math.max(1, current()));
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.fluxllm.batch;
+
+import java.util.function.Function;
+
+/**
+ * Reads the {@code x-ratelimit-*} response headers of OpenAI, Groq, Together, OpenRouter and
+ * others: how many requests and tokens remain, and when each budget resets.
+ *
+ * @param remainingRequests  requests left, -1 when not said
+ * @param resetRequestsMillis time until the request budget resets, -1 when not said
+ * @param remainingTokens    tokens left, -1 when not said
+ * @param resetTokensMillis  time until the token budget resets, -1 when not said
+ */
+record RateLimitHeaders(long remainingRequests, long resetRequestsMillis, long remainingTokens,
+                        long resetTokensMillis) {
+
+    static final RateLimitHeaders NONE = new RateLimitHeaders(-1, -1, -1, -1);
+
+    /** Reads the headers; unreadable values count as absent. */
+    static RateLimitHeaders read(Function<String, String> headers) {
+        RateLimitHeaders h = new RateLimitHeaders(
+                count(headers.apply("x-ratelimit-remaining-requests")),
+                duration(headers.apply("x-ratelimit-reset-requests")),
+                count(headers.apply("x-ratelimit-remaining-tokens")),
+                duration(headers.apply("x-ratelimit-reset-tokens")));
+        return h.equals(NONE) ? NONE : h;
+    }
+
+    static long count(String text) {
+        if (text == null || text.isBlank()) {
+            return -1;
+        }
+        try {
+            double value = Double.parseDouble(text.trim());
+            return value >= 0 && value < Long.MAX_VALUE ? (long) value : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Parses a reset time in milliseconds: Go-style durations as OpenAI and Groq send them
+     * ({@code 20ms}, {@code 1s}, {@code 6m0s}, {@code 2m59.56s}, {@code 1h2m}), or a bare number of
+     * seconds. Returns -1 when unreadable.
+     */
+    static long duration(String text) {
+        if (text == null || text.isBlank()) {
+            return -1;
+        }
+        String s = text.trim();
+        try {
+            return Math.round(Double.parseDouble(s) * 1000);
+        } catch (NumberFormatException notPlain) {
+            // a Go-style duration
+        }
+        double millis = 0;
+        int i = 0;
+        boolean any = false;
+        while (i < s.length()) {
+            int start = i;
+            while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
+                i++;
+            }
+            if (start == i) {
+                return -1;
+            }
+            double value;
+            try {
+                value = Double.parseDouble(s.substring(start, i));
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+            int unitStart = i;
+            while (i < s.length() && Character.isLetter(s.charAt(i))) {
+                i++;
+            }
+            switch (s.substring(unitStart, i)) {
+                case "h" -> millis += value * 3_600_000;
+                case "m" -> millis += value * 60_000;
+                case "s" -> millis += value * 1000;
+                case "ms" -> millis += value;
+                case "us", "µs" -> millis += value / 1000;
+                case "ns" -> millis += value / 1_000_000;
+                default -> {
+                    return -1;
+                }
+            }
+            any = true;
+        }
+        return any ? (long) Math.ceil(millis) : -1;
+    }
+}

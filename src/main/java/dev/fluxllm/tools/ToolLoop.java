@@ -1,0 +1,187 @@
+package dev.fluxllm.tools;
+
+import dev.fluxllm.ChatChunk;
+import dev.fluxllm.ChatRequest;
+import dev.fluxllm.ChatResponse;
+import dev.fluxllm.MalformedToolCallException;
+import dev.fluxllm.OpenAiCompatClient;
+import dev.fluxllm.Tool;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Runs a conversation in which the model may call tools: call the model, run the tools it asks
+ * for (several at once, bounded), append the assistant message and the tool results, and call the
+ * model again, until it answers without tool calls or the turn limit is hit.
+ *
+ * <pre>{@code
+ * ToolLoop loop = ToolLoop.builder()
+ *     .client(client)
+ *     .tool(Tool.function("get_weather", "Weather for a city",
+ *             "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}"),
+ *           args -> weather.lookup((String) args.get("city")))      // Mono<String>
+ *     .build();
+ * loop.run(ChatRequest.builder().user("Weather in Paris?").build())
+ *     .subscribe(result -> System.out.println(result.text()));
+ * }</pre>
+ *
+ * <p>A call whose arguments are not a JSON object, or that names no registered tool, is never
+ * run: the model gets a tool message saying what was wrong and is asked again, at most
+ * {@code maxCorrections} times, after which the loop fails with {@link MalformedToolCallException}.
+ * When one call of a response is refused, none of that response's calls run. A tool that fails
+ * becomes a tool message {@code "Error: ..."} unless {@link Builder#failOnToolError(boolean)} is
+ * set, in which case the loop fails with {@link ToolExecutionException}.
+ *
+ * <p>A loop is immutable and may be shared; every subscription runs a new conversation. Cancelling
+ * cancels the model call or the tools in flight.
+ */
+public final class ToolLoop {
+
+    /** Default most model calls in one conversation: 10. */
+    public static final int DEFAULT_MAX_TURNS = 10;
+    /** Default most tools running at once: 4. */
+    public static final int DEFAULT_TOOL_CONCURRENCY = 4;
+    /** Default most times the model is asked to correct a malformed or unknown call: 2. */
+    public static final int DEFAULT_MAX_CORRECTIONS = 2;
+
+    private final ToolLoopSettings settings;
+
+    private ToolLoop(ToolLoopSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Starts a loop; a client (or model functions) and at least one tool are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Runs the conversation that starts with {@code request} and emits its result. The request's
+     * model and options are used for every turn; the registered tools are added to it.
+     */
+    public Mono<ToolLoopResult> run(ChatRequest request) {
+        return events(request).last()
+                .map(event -> ((ToolLoopEvent.Finished) event).result());
+    }
+
+    /**
+     * Runs the conversation and emits what happens as it happens; the last event is
+     * {@link ToolLoopEvent.Finished}. With {@link Builder#streaming(boolean) streaming} on, content
+     * arrives as the model streams it; otherwise each turn's text arrives as one delta.
+     */
+    public Flux<ToolLoopEvent> events(ChatRequest request) {
+        Objects.requireNonNull(request, "request");
+        return Flux.defer(() -> new ToolLoopRun(settings, request).events());
+    }
+
+    /** Builds a {@link ToolLoop}; every setter validates its value. */
+    public static final class Builder {
+        private Function<ChatRequest, Mono<ChatResponse>> generate;
+        private Function<ChatRequest, Flux<ChatChunk>> stream;
+        private final Map<String, ToolLoopSettings.Registered> tools = new LinkedHashMap<>();
+        private int maxTurns = DEFAULT_MAX_TURNS;
+        private int toolConcurrency = DEFAULT_TOOL_CONCURRENCY;
+        private int maxCorrections = DEFAULT_MAX_CORRECTIONS;
+        private boolean streaming;
+        private boolean failOnToolError;
+
+        private Builder() {
+        }
+
+        /** Calls the model through this client's {@code generate} and {@code stream}. */
+        public Builder client(OpenAiCompatClient client) {
+            Objects.requireNonNull(client, "client");
+            this.generate = client::generate;
+            this.stream = client::stream;
+            return this;
+        }
+
+        /** Calls the model through a function instead of a client (a router, a test fake). */
+        public Builder model(Function<ChatRequest, Mono<ChatResponse>> generate) {
+            this.generate = Objects.requireNonNull(generate, "generate");
+            return this;
+        }
+
+        /** Streams the model through a function instead of a client, when {@link #streaming} is on. */
+        public Builder streamingModel(Function<ChatRequest, Flux<ChatChunk>> stream) {
+            this.stream = Objects.requireNonNull(stream, "stream");
+            return this;
+        }
+
+        /**
+         * Registers a tool: its declaration, sent to the model, and what runs it, given the parsed
+         * arguments and returning the text for the model. A handler that completes empty returns "".
+         */
+        public Builder tool(Tool tool, Function<Map<String, Object>, Mono<String>> handler) {
+            Objects.requireNonNull(tool, "tool");
+            Objects.requireNonNull(handler, "handler");
+            if (tools.containsKey(tool.name())) {
+                throw new IllegalArgumentException("tool '" + tool.name() + "' is registered twice");
+            }
+            tools.put(tool.name(), new ToolLoopSettings.Registered(tool, handler));
+            return this;
+        }
+
+        /** Registers a tool from its name, description and JSON schema; see {@link #tool(Tool, Function)}. */
+        public Builder tool(String name, String description, String jsonSchema,
+                            Function<Map<String, Object>, Mono<String>> handler) {
+            return tool(Tool.function(name, description, jsonSchema), handler);
+        }
+
+        /** Sets the most model calls, at least 1 (default {@value ToolLoop#DEFAULT_MAX_TURNS}). */
+        public Builder maxTurns(int maxTurns) {
+            this.maxTurns = atLeast("maxTurns", maxTurns, 1);
+            return this;
+        }
+
+        /** Sets the most tools running at once when a response asks for several, at least 1 (default {@value ToolLoop#DEFAULT_TOOL_CONCURRENCY}). */
+        public Builder toolConcurrency(int toolConcurrency) {
+            this.toolConcurrency = atLeast("toolConcurrency", toolConcurrency, 1);
+            return this;
+        }
+
+        /** Sets the most times the model is asked to correct a refused call, at least 0 (default {@value ToolLoop#DEFAULT_MAX_CORRECTIONS}). */
+        public Builder maxCorrections(int maxCorrections) {
+            this.maxCorrections = atLeast("maxCorrections", maxCorrections, 0);
+            return this;
+        }
+
+        /** Sets whether the model is streamed, so content arrives as deltas (default off). */
+        public Builder streaming(boolean streaming) {
+            this.streaming = streaming;
+            return this;
+        }
+
+        /** Sets whether a failing tool ends the loop with {@link ToolExecutionException} (default off: the model is told the error). */
+        public Builder failOnToolError(boolean failOnToolError) {
+            this.failOnToolError = failOnToolError;
+            return this;
+        }
+
+        /** Builds the loop; fails when no model, no stream for streaming, or no tool is set. */
+        public ToolLoop build() {
+            if (generate == null && !(streaming && stream != null)) {
+                throw new IllegalArgumentException("client is not set: call client(..) or model(..)");
+            }
+            if (streaming && stream == null) {
+                throw new IllegalArgumentException("streaming needs a client or a streamingModel(..)");
+            }
+            if (tools.isEmpty()) {
+                throw new IllegalArgumentException("tools are empty: register at least one tool");
+            }
+            return new ToolLoop(new ToolLoopSettings(generate, stream, Map.copyOf(tools), maxTurns,
+                    toolConcurrency, maxCorrections, streaming, failOnToolError));
+        }
+
+        private static int atLeast(String field, int value, int min) {
+            if (value < min) {
+                throw new IllegalArgumentException(field + " must be at least " + min + ", got " + value);
+            }
+            return value;
+        }
+    }
+}
