@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * Describes what a backend can do, as configured on the client (the server is not asked).
- * Defaults: streaming, tool calling and JSON mode on, vision off, context size unknown.
+ * Defaults: streaming, tool calling, JSON mode and JSON-schema outputs on, vision off, context size unknown.
  * Provider presets fill in their own values.
  */
 public final class Capabilities {
@@ -16,6 +16,7 @@ public final class Capabilities {
     private final boolean streaming;
     private final boolean toolCalling;
     private final boolean jsonMode;
+    private final boolean jsonSchema;
     private final boolean vision;
     private final Integer maxContextTokens;
 
@@ -23,6 +24,7 @@ public final class Capabilities {
         this.streaming = b.streaming;
         this.toolCalling = b.toolCalling;
         this.jsonMode = b.jsonMode;
+        this.jsonSchema = b.jsonSchema;
         this.vision = b.vision;
         this.maxContextTokens = b.maxContextTokens;
     }
@@ -43,6 +45,7 @@ public final class Capabilities {
         b.streaming = streaming;
         b.toolCalling = toolCalling;
         b.jsonMode = jsonMode;
+        b.jsonSchema = jsonSchema;
         b.vision = vision;
         b.maxContextTokens = maxContextTokens;
         return b;
@@ -56,6 +59,13 @@ public final class Capabilities {
 
     /** Returns whether the backend honours {@code response_format} JSON mode. */
     public boolean jsonMode() { return jsonMode; }
+
+    /**
+     * Returns whether the backend honours {@code response_format} of type {@code json_schema}
+     * (structured outputs); when false, typed outputs fall back to {@code json_object} with the
+     * schema in a system message, and validate the answer the same way.
+     */
+    public boolean jsonSchema() { return jsonSchema; }
 
     /** Returns whether the backend accepts image content parts. */
     public boolean vision() { return vision; }
@@ -76,12 +86,12 @@ public final class Capabilities {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Capabilities c && c.toMap().equals(toMap());
+        return o instanceof Capabilities c && c.toMap().equals(toMap()) && c.jsonSchema == jsonSchema;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(streaming, toolCalling, jsonMode, vision, maxContextTokens);
+        return Objects.hash(streaming, toolCalling, jsonMode, jsonSchema, vision, maxContextTokens);
     }
 
     @Override
@@ -94,6 +104,7 @@ public final class Capabilities {
         private boolean streaming = true;
         private boolean toolCalling = true;
         private boolean jsonMode = true;
+        private boolean jsonSchema = true;
         private boolean vision;
         private Integer maxContextTokens;
 
@@ -115,6 +126,12 @@ public final class Capabilities {
         /** Sets whether the backend honours JSON mode (default true). */
         public Builder jsonMode(boolean jsonMode) {
             this.jsonMode = jsonMode;
+            return this;
+        }
+
+        /** Sets whether the backend honours {@code json_schema} response formats (default true). */
+        public Builder jsonSchema(boolean jsonSchema) {
+            this.jsonSchema = jsonSchema;
             return this;
         }
 

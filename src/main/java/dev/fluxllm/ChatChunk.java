@@ -32,6 +32,11 @@ public record ChatChunk(String id, String model, long created, List<ChunkChoice>
         return choices.isEmpty() ? "" : choices.get(0).reasoning();
     }
 
+    /** Returns the refusal delta of choice 0, "" when none. */
+    public String refusal() {
+        return choices.isEmpty() ? "" : choices.get(0).refusal();
+    }
+
     /** Returns the finish reason of choice 0, null when it has none. */
     public String finishReason() {
         return choices.isEmpty() ? null : choices.get(0).finishReason();

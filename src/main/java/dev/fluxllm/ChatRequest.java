@@ -232,6 +232,12 @@ public final class ChatRequest {
             return this;
         }
 
+        /** Removes every message added so far, e.g. to rebuild the conversation of a copied request. */
+        public Builder clearMessages() {
+            messages.clear();
+            return this;
+        }
+
         /** Appends messages. */
         public Builder messages(List<ChatMessage> messages) {
             for (ChatMessage m : Objects.requireNonNull(messages, "messages")) {

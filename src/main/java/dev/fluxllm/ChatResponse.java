@@ -36,6 +36,11 @@ public record ChatResponse(String id, String model, long created, List<ChatChoic
         return first().reasoning();
     }
 
+    /** Returns the refusal of choice 0 ({@code message.refusal}: the model declined), "" when none. */
+    public String refusal() {
+        return first().refusal();
+    }
+
     /** Returns the tool calls of choice 0, empty when none. */
     public List<ToolCall> toolCalls() {
         return first().toolCalls();

@@ -3,6 +3,7 @@ package dev.fluxllm;
 import dev.fluxllm.batch.Batch;
 import dev.fluxllm.batch.BatchOptions;
 import dev.fluxllm.batch.BatchResult;
+import dev.fluxllm.structured.StructuredOutputs;
 import dev.fluxllm.internal.chat.ChatApi;
 import dev.fluxllm.internal.endpoints.Completions;
 import dev.fluxllm.internal.endpoints.Embeddings;
@@ -160,6 +161,31 @@ public final class OpenAiCompatClient implements AutoCloseable {
             String model = resolveModel(request);
             return tracer.mono("chat", "/chat/completions", model, chat.generate(request, model), ChatResponse::usage);
         });
+    }
+
+    /**
+     * Asks for a {@code T} and emits it: sends a strict {@code json_schema} response format built
+     * from the type ({@code json_object} plus the schema in a system message when
+     * {@link Capabilities#jsonSchema()} says the server lacks it), validates the answer against
+     * the schema and maps it with Jackson. Fails with
+     * {@link dev.fluxllm.structured.StructuredOutputException} (the raw text, the violations, the
+     * finish reason) when the answer cannot become a {@code T}, and with
+     * {@link dev.fluxllm.structured.RefusalException} when the model refused. Repairs, partial
+     * snapshots and other options: {@link dev.fluxllm.structured.StructuredOutputs}.
+     *
+     * @throws IllegalArgumentException (as the error signal, before anything is sent) when strict
+     *         mode cannot express {@code type}
+     */
+    public <T> Mono<T> generate(ChatRequest request, Class<T> type) {
+        return StructuredOutputs.of(this).generate(request, type);
+    }
+
+    /**
+     * Streams the elements of a list answer, each validated and mapped to {@code E} the moment its
+     * closing bracket arrives; see {@link StructuredOutputs#streamElements}.
+     */
+    public <E> Flux<E> streamElements(ChatRequest request, Class<E> elementType) {
+        return StructuredOutputs.of(this).streamElements(request, elementType);
     }
 
     /**

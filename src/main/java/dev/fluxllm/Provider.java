@@ -22,7 +22,7 @@ public enum Provider {
     /** LM Studio: {@code http://localhost:1234/v1}, {@code LM_STUDIO_API_KEY}. */
     LM_STUDIO("lm-studio", "http://localhost:1234/v1", "LM_STUDIO_API_KEY", true, null, false),
     /** Hugging Face Text Generation Inference: {@code http://localhost:8080/v1}, {@code HF_TOKEN}. */
-    TGI("tgi", "http://localhost:8080/v1", "HF_TOKEN", true, null, false),
+    TGI("tgi", "http://localhost:8080/v1", "HF_TOKEN", true, null, false, false),
     /** OpenRouter: {@code https://openrouter.ai/api/v1}, {@code OPENROUTER_API_KEY}. */
     OPENROUTER("openrouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY", true, "reasoning", true),
     /** Groq: {@code https://api.groq.com/openai/v1}, {@code GROQ_API_KEY}. */
@@ -34,7 +34,7 @@ public enum Provider {
     /** Mistral: {@code https://api.mistral.ai/v1}, {@code MISTRAL_API_KEY}; rejects {@code stream_options}. */
     MISTRAL("mistral", "https://api.mistral.ai/v1", "MISTRAL_API_KEY", false, null, false),
     /** DeepSeek: {@code https://api.deepseek.com/v1}, {@code DEEPSEEK_API_KEY}. */
-    DEEPSEEK("deepseek", "https://api.deepseek.com/v1", "DEEPSEEK_API_KEY", true, "reasoning_content", false);
+    DEEPSEEK("deepseek", "https://api.deepseek.com/v1", "DEEPSEEK_API_KEY", true, "reasoning_content", false, false);
 
     private final String id;
     private final String baseUrl;
@@ -45,12 +45,18 @@ public enum Provider {
 
     Provider(String id, String baseUrl, String apiKeyEnv, boolean acceptsStreamOptions, String reasoningField,
              boolean vision) {
+        this(id, baseUrl, apiKeyEnv, acceptsStreamOptions, reasoningField, vision, true);
+    }
+
+    /** {@code jsonSchema}: whether the server honours {@code json_schema} response formats (TGI and DeepSeek only JSON mode). */
+    Provider(String id, String baseUrl, String apiKeyEnv, boolean acceptsStreamOptions, String reasoningField,
+             boolean vision, boolean jsonSchema) {
         this.id = id;
         this.baseUrl = baseUrl;
         this.apiKeyEnv = apiKeyEnv;
         this.acceptsStreamOptions = acceptsStreamOptions;
         this.reasoningField = reasoningField;
-        this.capabilities = Capabilities.builder().vision(vision).build();
+        this.capabilities = Capabilities.builder().vision(vision).jsonSchema(jsonSchema).build();
     }
 
     /** Returns the short name used as the client's name, e.g. {@code vllm}. */

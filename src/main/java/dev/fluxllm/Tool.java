@@ -1,6 +1,7 @@
 package dev.fluxllm;
 
 import dev.fluxllm.internal.json.ToolArguments;
+import dev.fluxllm.internal.schema.TypeBinding;
 
 /**
  * Declares a function the model may call.
@@ -22,6 +23,23 @@ public record Tool(String name, String description, String parametersJson, Boole
             throw new IllegalArgumentException("tool '" + name
                     + "' parameters must be a JSON schema object, got: " + ToolArguments.snippet(parametersJson));
         }
+    }
+
+    /**
+     * Declares a function whose arguments are {@code argumentsType}: its strict JSON Schema (every
+     * property required, no additional properties) is the parameters, with {@code strict: true}.
+     * Read the arguments back with {@link ToolCall#parsedArguments(Class)}.
+     *
+     * @throws IllegalArgumentException when the type is not an object type (a record or class) or
+     *         strict mode cannot express it; the message names the type and the field
+     */
+    public static Tool from(String name, String description, Class<?> argumentsType) {
+        TypeBinding<?> binding = TypeBinding.of(java.util.Objects.requireNonNull(argumentsType, "argumentsType"));
+        if (!binding.objectRoot()) {
+            throw new IllegalArgumentException("tool '" + name + "' arguments must be a record or class with fields, got "
+                    + argumentsType.getName());
+        }
+        return new Tool(name, description, binding.schemaJson(), true);
     }
 
     /** Declares a function from its name, description and JSON schema text. */

@@ -1,6 +1,9 @@
 package dev.fluxllm;
 
+import dev.fluxllm.internal.json.Json;
 import dev.fluxllm.internal.json.ToolArguments;
+import dev.fluxllm.internal.schema.TypeBinding;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -70,6 +73,33 @@ public final class ToolCall {
                     + "') has arguments that are not a JSON object: " + ToolArguments.snippet(arguments));
         }
         return ToolArguments.parse(arguments);
+    }
+
+    /**
+     * Returns the arguments validated against the strict JSON Schema of {@code type} and mapped to
+     * it (blank arguments are read as {@code {}}), for callers who run tools themselves.
+     *
+     * @throws MalformedToolCallException when the arguments are not a JSON object, break the
+     *         schema ({@link MalformedToolCallException#violations()} says where), or cannot be mapped
+     * @throws IllegalArgumentException when strict mode cannot express {@code type}
+     */
+    public <A> A parsedArguments(Class<A> type) {
+        TypeBinding<A> binding = TypeBinding.of(type);
+        if (!argumentsValid) {
+            parsedArguments();
+        }
+        var node = arguments.isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(arguments);
+        List<SchemaViolation> violations = binding.validate(node);
+        if (!violations.isEmpty()) {
+            throw new MalformedToolCallException("Tool call '" + name + "' (id '" + id + "') has arguments that break the "
+                    + binding.name() + " schema: " + violations, ErrorDetails.of(false), null, violations);
+        }
+        try {
+            return binding.map(node);
+        } catch (TypeBinding.MappingFailure e) {
+            throw new MalformedToolCallException("Tool call '" + name + "' (id '" + id + "') has arguments that cannot be read as "
+                    + type.getSimpleName() + ": " + e.getMessage(), ErrorDetails.of(false), e);
+        }
     }
 
     @Override

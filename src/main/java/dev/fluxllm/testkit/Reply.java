@@ -66,6 +66,35 @@ public final class Reply {
     }
 
     /**
+     * Creates a completion whose content is {@code value} written as JSON by Jackson (a record,
+     * a map, a list, a string...), e.g. to script a typed answer.
+     */
+    public static Reply json(Object value) {
+        return text(WireJson.MAPPER.writeValueAsString(value));
+    }
+
+    /**
+     * Creates a reply decided per request that answers with JSON shaped like the request asks:
+     * an example value conforming to the schema of its {@code response_format} ({@code json_schema}),
+     * or to the schema of its {@code json_object} system message: the first enum value, a
+     * format's example ({@code 2024-01-01} for a date), 0, false, one element per array. A request
+     * without a schema gets {@link #echo()}'s answer. Lets code using typed outputs run offline.
+     */
+    public static Reply schemaExample() {
+        return from(SchemaExample::reply);
+    }
+
+    /**
+     * Creates a completion in which the model refuses: {@code refusal} is streamed as
+     * {@code refusal} deltas, or sent as {@code message.refusal}, with no content.
+     */
+    public static Reply refusal(String refusal) {
+        ReplySpec s = new ReplySpec(Kind.COMPLETION);
+        s.refusal = requireNonNull(refusal, "refusal");
+        return new Reply(s);
+    }
+
+    /**
      * Creates a completion that calls one tool; its id is derived from name and arguments
      * ({@code call_} + 8 hex digits), and the finish reason is {@code tool_calls}. When streamed,
      * the arguments arrive in fragments of {@value #DEFAULT_ARGUMENTS_FRAGMENT_SIZE} chars (or

@@ -53,6 +53,7 @@ final class ReplySpec {
     Kind kind;
     String text = "";
     String reasoning = "";
+    String refusal = "";
     List<ScriptedToolCall> toolCalls = List.of();
     int chunkSize;
     Duration delay = Duration.ZERO;
@@ -76,6 +77,7 @@ final class ReplySpec {
         ReplySpec c = new ReplySpec(kind);
         c.text = text;
         c.reasoning = reasoning;
+        c.refusal = refusal;
         c.toolCalls = toolCalls;
         c.chunkSize = chunkSize;
         c.delay = delay;

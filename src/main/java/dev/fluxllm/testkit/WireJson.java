@@ -49,6 +49,9 @@ final class WireJson {
         for (String piece : Texts.split(s.text, s.chunkSize)) {
             chunks.add(chunk(MAPPER.createObjectNode().put("content", piece), null));
         }
+        for (String piece : Texts.split(s.refusal, s.chunkSize)) {
+            chunks.add(chunk(MAPPER.createObjectNode().put("refusal", piece), null));
+        }
         int fragmentSize = s.chunkSize == 0 ? Reply.DEFAULT_ARGUMENTS_FRAGMENT_SIZE : s.chunkSize;
         for (int index = 0; index < s.toolCalls.size(); index++) {
             ScriptedToolCall call = s.toolCalls.get(index);
@@ -83,13 +86,16 @@ final class WireJson {
         ObjectNode choice = root.putArray("choices").addObject().put("index", 0);
         ObjectNode message = choice.putObject("message").put("role", "assistant");
         // OpenAI sends null content with tool calls and no text.
-        if (s.text.isEmpty() && !s.toolCalls.isEmpty()) {
+        if (s.text.isEmpty() && (!s.toolCalls.isEmpty() || !s.refusal.isEmpty())) {
             message.putNull("content");
         } else {
             message.put("content", s.text);
         }
         if (!s.reasoning.isEmpty()) {
             message.put("reasoning_content", s.reasoning);
+        }
+        if (!s.refusal.isEmpty()) {
+            message.put("refusal", s.refusal);
         }
         if (!s.toolCalls.isEmpty()) {
             ArrayNode calls = message.putArray("tool_calls");

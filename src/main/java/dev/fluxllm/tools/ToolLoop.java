@@ -29,7 +29,8 @@ import reactor.core.publisher.Mono;
  *     .subscribe(result -> System.out.println(result.text()));
  * }</pre>
  *
- * <p>A call whose arguments are not a JSON object, or that names no registered tool, is never
+ * <p>A call whose arguments are not a JSON object, break the schema of a typed tool
+ * ({@link Builder#tool(String, String, Class, Function)}), or that names no registered tool, is never
  * run: the model gets a tool message saying what was wrong and is asked again, at most
  * {@code maxCorrections} times, after which the loop fails with {@link MalformedToolCallException}.
  * When one call of a response is refused, none of that response's calls run. A tool that fails
@@ -119,10 +120,30 @@ public final class ToolLoop {
         public Builder tool(Tool tool, Function<Map<String, Object>, Mono<String>> handler) {
             Objects.requireNonNull(tool, "tool");
             Objects.requireNonNull(handler, "handler");
+            return register(tool, new MapToolExecutor(handler));
+        }
+
+        /**
+         * Registers a tool whose arguments are {@code argumentsType}: its strict JSON Schema is sent
+         * as the parameters, and each call's arguments are validated against it and mapped to it
+         * before {@code handler} runs. A call whose arguments break the schema never reaches the
+         * handler: the model gets a correction naming the violations (counted against
+         * {@link #maxCorrections}). The handler's result is sent as it is when it is a
+         * {@code String}, else as JSON; empty sends "".
+         *
+         * @throws IllegalArgumentException when strict mode cannot express the type
+         */
+        public <A> Builder tool(String name, String description, Class<A> argumentsType,
+                                Function<A, Mono<?>> handler) {
+            Objects.requireNonNull(handler, "handler");
+            return register(Tool.from(name, description, argumentsType), new TypedToolExecutor<>(argumentsType, handler));
+        }
+
+        private Builder register(Tool tool, ToolExecutor executor) {
             if (tools.containsKey(tool.name())) {
                 throw new IllegalArgumentException("tool '" + tool.name() + "' is registered twice");
             }
-            tools.put(tool.name(), new ToolLoopSettings.Registered(tool, handler));
+            tools.put(tool.name(), new ToolLoopSettings.Registered(tool, executor));
             return this;
         }
 

@@ -3,7 +3,9 @@ package dev.fluxllm.tools;
 import dev.fluxllm.ChatMessage;
 import dev.fluxllm.ChatRequest;
 import dev.fluxllm.ChatResponse;
+import dev.fluxllm.ErrorDetails;
 import dev.fluxllm.MalformedToolCallException;
+import dev.fluxllm.SchemaViolation;
 import dev.fluxllm.Tool;
 import dev.fluxllm.ToolCall;
 import dev.fluxllm.tools.ToolInvocation.Status;
@@ -139,12 +141,20 @@ final class ToolLoopRun {
 
     /** Returns the refusals for a response with any invalid call (then none run), null when all are valid. */
     private List<ToolInvocation> refuse(int turn, List<ToolCall> calls) {
-        boolean anyInvalid = calls.stream().anyMatch(c -> !c.argumentsValid() || !settings.tools().containsKey(c.name()));
+        List<List<SchemaViolation>> violations = new ArrayList<>(calls.size());
+        boolean anyInvalid = false;
+        for (ToolCall c : calls) {
+            ToolLoopSettings.Registered r = settings.tools().get(c.name());
+            List<SchemaViolation> v = r == null || !c.argumentsValid() ? List.of() : r.executor().check(c);
+            violations.add(v);
+            anyInvalid |= r == null || !c.argumentsValid() || !v.isEmpty();
+        }
         if (!anyInvalid) {
             return null;
         }
         List<ToolInvocation> refused = new ArrayList<>(calls.size());
-        for (ToolCall call : calls) {
+        for (int i = 0; i < calls.size(); i++) {
+            ToolCall call = calls.get(i);
             Status status;
             String text;
             if (!settings.tools().containsKey(call.name())) {
@@ -157,13 +167,19 @@ final class ToolLoopRun {
                 text = "Error: the arguments of this call to '" + call.name() + "' are not a valid JSON object: "
                         + ToolArguments.snippet(call.arguments()) + ". The tool did not run. Call it again with"
                         + " arguments that are one JSON object matching this schema: " + tool.parametersJson();
+            } else if (!violations.get(i).isEmpty()) {
+                status = Status.MALFORMED_ARGUMENTS;
+                text = "Error: the arguments of this call to '" + call.name() + "' break its schema: "
+                        + violations.get(i) + ". The tool did not run. Call it again with arguments that match: "
+                        + settings.tools().get(call.name()).tool().parametersJson();
             } else {
                 status = Status.NOT_RUN;
                 text = "Not run: another tool call in the same message was invalid. Call this tool again if"
                         + " it is still needed.";
             }
             refused.add(new ToolInvocation(turn, call, status, text, status == Status.NOT_RUN ? null
-                    : new MalformedToolCallException(text), Duration.ZERO));
+                    : new MalformedToolCallException(text, ErrorDetails.of(false), null, violations.get(i)),
+                    Duration.ZERO));
         }
         return refused;
     }
@@ -172,7 +188,7 @@ final class ToolLoopRun {
         ToolLoopSettings.Registered tool = settings.tools().get(call.name());
         return Mono.defer(() -> {
             long start = Schedulers.parallel().now(TimeUnit.NANOSECONDS);
-            return Mono.defer(() -> tool.handler().apply(call.parsedArguments()))
+            return tool.executor().execute(call)
                     .defaultIfEmpty("")
                     .map(text -> new ToolInvocation(turn, call, Status.SUCCEEDED, text, null, since(start)))
                     .onErrorResume(error -> settings.failOnToolError()

@@ -15,7 +15,7 @@ record ToolLoopSettings(Function<ChatRequest, Mono<ChatResponse>> generate,
                                Map<String, Registered> tools, int maxTurns, int toolConcurrency,
                                int maxCorrections, boolean streaming, boolean failOnToolError) {
 
-    /** A tool's declaration and its handler. */
-    public record Registered(Tool tool, Function<Map<String, Object>, Mono<String>> handler) {
+    /** A tool's declaration and what runs it. */
+    record Registered(Tool tool, ToolExecutor executor) {
     }
 }

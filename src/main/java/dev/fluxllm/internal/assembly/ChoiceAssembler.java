@@ -4,12 +4,13 @@ import dev.fluxllm.ChatChoice;
 import dev.fluxllm.ChunkChoice;
 import dev.fluxllm.ToolCallDelta;
 
-/** Accumulates the deltas of one choice: content, reasoning, tool calls, finish reason. */
+/** Accumulates the deltas of one choice: content, reasoning, refusal, tool calls, finish reason. */
 final class ChoiceAssembler {
 
     private final int index;
     private StringBuilder text;
     private StringBuilder reasoning;
+    private StringBuilder refusal;
     private ToolCallAssembler toolCalls;
     private String finishReason;
 
@@ -29,6 +30,12 @@ final class ChoiceAssembler {
                 reasoning = new StringBuilder(256);
             }
             reasoning.append(c.reasoning());
+        }
+        if (!c.refusal().isEmpty()) {
+            if (refusal == null) {
+                refusal = new StringBuilder(64);
+            }
+            refusal.append(c.refusal());
         }
         if (!c.toolCalls().isEmpty()) {
             if (toolCalls == null) {
@@ -50,6 +57,7 @@ final class ChoiceAssembler {
     ChatChoice build() {
         return new ChatChoice(index, text == null ? "" : text.toString(),
                 reasoning == null ? "" : reasoning.toString(),
-                toolCalls == null ? null : toolCalls.build(), finishReason, null);
+                toolCalls == null ? null : toolCalls.build(), finishReason,
+                refusal == null ? "" : refusal.toString());
     }
 }

@@ -243,6 +243,7 @@ public final class ChunkReader {
         String role = null;
         String content = null;
         String reasoning = null;
+        String refusal = null;
         List<ToolCallDelta> toolCalls = null;
         String name;
         while ((name = p.nextName()) != null) {
@@ -276,6 +277,7 @@ public final class ChunkReader {
                                 }
                             }
                             case "tool_calls" -> toolCalls = readToolCalls(p, v);
+                            case "refusal" -> refusal = scalar(p, v);
                             default -> p.skipChildren();
                         }
                     }
@@ -286,7 +288,7 @@ public final class ChunkReader {
         if (!hasBody && completion) {
             choiceWithoutBody = true;
         }
-        return new ChunkChoice(index, role, content, reasoning, toolCalls, finish);
+        return new ChunkChoice(index, role, content, reasoning, toolCalls, finish, refusal);
     }
 
     /** Reads content as a string, or joins the text of an array of content parts. */

@@ -53,6 +53,7 @@ final class ChunkScanner {
     private static final byte[] DELTA = ascii("delta");
     private static final byte[] ROLE = ascii("role");
     private static final byte[] CONTENT = ascii("content");
+    private static final byte[] REFUSAL = ascii("refusal");
     private static final byte[] REASONING_CONTENT = ascii("reasoning_content");
     private static final byte[] REASONING = ascii("reasoning");
     private static final byte[] TOOL_CALLS = ascii("tool_calls");
@@ -197,6 +198,7 @@ final class ChunkScanner {
         String role = null;
         String content = null;
         String reasoning = null;
+        String refusal = null;
         List<ToolCallDelta> toolCalls = null;
         if (openObject()) {
             do {
@@ -235,6 +237,8 @@ final class ChunkScanner {
                             }
                         } else if (is(TOOL_CALLS)) {
                             toolCalls = f == 'n' ? skipNull(null) : toolCalls();
+                        } else if (is(REFUSAL)) {
+                            refusal = stringOrNull(f);
                         } else {
                             skipValue(1);
                         }
@@ -244,7 +248,7 @@ final class ChunkScanner {
                 }
             } while (next('}'));
         }
-        return new ChunkChoice(index, role, content, reasoning, toolCalls, finish);
+        return new ChunkChoice(index, role, content, reasoning, toolCalls, finish, refusal);
     }
 
     private List<ToolCallDelta> toolCalls() {
