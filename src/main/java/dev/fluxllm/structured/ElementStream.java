@@ -3,7 +3,6 @@ package dev.fluxllm.structured;
 import dev.fluxllm.ChatChunk;
 import dev.fluxllm.ChatResponse;
 import dev.fluxllm.SchemaViolation;
-import dev.fluxllm.internal.assembly.ResponseAssembler;
 import dev.fluxllm.internal.json.Json;
 import dev.fluxllm.internal.schema.TypeBinding;
 import java.util.ArrayList;
@@ -19,10 +18,9 @@ import tools.jackson.databind.JsonNode;
 final class ElementStream<E> implements ElementSplitter.Elements {
 
     private final TypeBinding<E> binding;
-    private final StringBuilder text = new StringBuilder();
+    private final AnswerTracker answer = new AnswerTracker();
     private final ElementSplitter splitter = new ElementSplitter(this);
     private final IncrementalJson json = new IncrementalJson(splitter, false);
-    private final ResponseAssembler assembler = new ResponseAssembler();
     private List<E> ready = new ArrayList<>(4);
     private int index;
 
@@ -31,17 +29,15 @@ final class ElementStream<E> implements ElementSplitter.Elements {
     }
 
     Iterable<E> onChunk(ChatChunk chunk) {
-        assembler.add(chunk);
-        String delta = chunk.text();
+        String delta = answer.add(chunk);
         if (delta.isEmpty()) {
-            return List.of();
+            return none();
         }
-        text.append(delta);
         StructuredOutputException failure = null;
         try {
             json.feed(delta);
         } catch (IncrementalJson.Invalid e) {
-            ChatResponse partial = assembler.build();
+            ChatResponse partial = answer.response();
             failure = new StructuredOutputException("The answer is not JSON (" + e.getMessage() + "): "
                     + AnswerReader.snippet(partial.text()), partial.text(),
                     List.of(new SchemaViolation("", "not JSON: " + e.getMessage())), partial.finishReason(), partial,
@@ -50,13 +46,35 @@ final class ElementStream<E> implements ElementSplitter.Elements {
             failure = e;
         }
         if (ready.isEmpty() && failure == null) {
-            return List.of();
+            return none();
         }
         List<E> out = ready;
         ready = new ArrayList<>(4);
         // The elements completed before the failure in the same piece still reach the subscriber.
         return failure == null ? out : new ThenFail<>(out, failure);
     }
+
+    /**
+     * Returns nothing, cheaply: the flattening operator asks every iterable for a spliterator, and
+     * most pieces complete no element, so a list's fresh spliterator per piece would be most of
+     * the garbage.
+     */
+    @SuppressWarnings("unchecked")
+    private static <E> Iterable<E> none() {
+        return (Iterable<E>) NONE;
+    }
+
+    private static final Iterable<Object> NONE = new Iterable<>() {
+        @Override
+        public java.util.Iterator<Object> iterator() {
+            return java.util.Collections.emptyIterator();
+        }
+
+        @Override
+        public java.util.Spliterator<Object> spliterator() {
+            return java.util.Spliterators.emptySpliterator();
+        }
+    };
 
     /** Iterates the elements, then fails: how a flattening operator emits items and an error from one piece. */
     private record ThenFail<E>(List<E> elements, RuntimeException failure) implements Iterable<E> {
@@ -85,7 +103,7 @@ final class ElementStream<E> implements ElementSplitter.Elements {
         int i = index++;
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(text.substring(start, end));
+            node = Json.MAPPER.readTree(answer.text().substring(start, end));
         } catch (JacksonException e) {
             throw failure("Element " + i + " is not JSON: " + e.getOriginalMessage(),
                     List.of(new SchemaViolation(pointer(i, ""), "not JSON: " + e.getOriginalMessage())), e);
@@ -106,7 +124,7 @@ final class ElementStream<E> implements ElementSplitter.Elements {
 
     /** Checks the end of the answer: refused, cut off, or without its array fails after the elements so far. */
     void finish() {
-        ChatResponse response = assembler.build();
+        ChatResponse response = answer.response();
         String all = response.text();
         AnswerReader.checkEnding(response.refusal(), response.finishReason(), all, response, binding);
         if (!json.end()) {
@@ -123,7 +141,7 @@ final class ElementStream<E> implements ElementSplitter.Elements {
     }
 
     private StructuredOutputException failure(String message, List<SchemaViolation> violations, Throwable cause) {
-        ChatResponse partial = assembler.build();
+        ChatResponse partial = answer.response();
         return new StructuredOutputException(message, partial.text(), violations, partial.finishReason(), partial,
                 true, cause);
     }

@@ -87,8 +87,9 @@ final class IncrementalJson {
     private boolean stringGrew;
 
     /**
-     * @param decodeStrings whether value strings are decoded for {@link Listener#scalar} and
-     *                      {@link Listener#openString}; keys always are
+     * @param decodeStrings whether strings are decoded for {@link Listener#scalar},
+     *                      {@link Listener#openString} and {@link Listener#key}; when false, only
+     *                      the keys of the root object are (all a list splitter needs)
      */
     IncrementalJson(Listener listener, boolean decodeStrings) {
         this.listener = listener;
@@ -111,6 +112,13 @@ final class IncrementalJson {
         int n = piece.length();
         for (int i = 0; i < n; i++) {
             char c = piece.charAt(i);
+            if ((state == STRING || (state == KEY && depth > 1)) && !decodeStrings && !escape && unicodeLeft == 0) {
+                // A value string nobody reads: run to the next quote or backslash.
+                while (c != '"' && c != '\\' && c >= 0x20 && i + 1 < n) {
+                    offset++;
+                    c = piece.charAt(++i);
+                }
+            }
             switch (state) {
                 case STRING, KEY -> string(c);
                 case NUMBER -> {
@@ -268,7 +276,9 @@ final class IncrementalJson {
             escape = true;
         } else if (c == '"') {
             if (state == KEY) {
-                listener.key(depth, text.toString());
+                if (decodeStrings || depth <= 1) {
+                    listener.key(depth, text.toString());
+                }
                 state = COLON;
             } else {
                 listener.scalar(decodeStrings ? NODES.stringNode(text.toString()) : null);
@@ -282,7 +292,7 @@ final class IncrementalJson {
     }
 
     private void append(char c) {
-        if (state == KEY || decodeStrings) {
+        if (decodeStrings || (state == KEY && depth <= 1)) {
             text.append(c);
             stringGrew = true;
         }
@@ -293,14 +303,17 @@ final class IncrementalJson {
             throw new Invalid("expected '" + literal + "'", offset);
         }
         if (++literalPos == literal.length()) {
-            listener.scalar(literal.equals("null") ? NODES.nullNode() : NODES.booleanNode(literal.equals("true")));
+            listener.scalar(!decodeStrings ? null
+                    : literal.equals("null") ? NODES.nullNode() : NODES.booleanNode(literal.equals("true")));
             endScalar(offset + 1);
         }
     }
 
     private void endNumber() {
-        String number = text.toString();
-        listener.scalar(numberNode(number, offset));
+        if (!isJsonNumber(text)) {
+            throw new Invalid("bad number '" + text + "'", offset);
+        }
+        listener.scalar(decodeStrings ? numberNode(text.toString()) : null);
         endScalar(offset);
     }
 
@@ -330,11 +343,58 @@ final class IncrementalJson {
         return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
     }
 
-    /** Builds the node Jackson's tree model would: int, long or big integer; double for fractions. */
-    private static JsonNode numberNode(String n, int at) {
-        if (!n.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?")) {
-            throw new Invalid("bad number '" + n + "'", at);
+    /** Checks the JSON number grammar: {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}. */
+    static boolean isJsonNumber(CharSequence n) {
+        int i = 0;
+        int len = n.length();
+        if (i < len && n.charAt(i) == '-') {
+            i++;
         }
+        if (i == len) {
+            return false;
+        }
+        if (n.charAt(i) == '0') {
+            i++;
+        } else {
+            int start = i;
+            while (i < len && isDigit(n.charAt(i))) {
+                i++;
+            }
+            if (i == start) {
+                return false;
+            }
+        }
+        if (i < len && n.charAt(i) == '.') {
+            int start = ++i;
+            while (i < len && isDigit(n.charAt(i))) {
+                i++;
+            }
+            if (i == start) {
+                return false;
+            }
+        }
+        if (i < len && (n.charAt(i) == 'e' || n.charAt(i) == 'E')) {
+            i++;
+            if (i < len && (n.charAt(i) == '+' || n.charAt(i) == '-')) {
+                i++;
+            }
+            int start = i;
+            while (i < len && isDigit(n.charAt(i))) {
+                i++;
+            }
+            if (i == start) {
+                return false;
+            }
+        }
+        return i == len;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** Builds the node Jackson's tree model would: int, long or big integer; double for fractions. */
+    private static JsonNode numberNode(String n) {
         boolean integral = n.indexOf('.') < 0 && n.indexOf('e') < 0 && n.indexOf('E') < 0;
         if (!integral) {
             return NODES.numberNode(Double.parseDouble(n));

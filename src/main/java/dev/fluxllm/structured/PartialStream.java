@@ -3,7 +3,6 @@ package dev.fluxllm.structured;
 import dev.fluxllm.ChatChunk;
 import dev.fluxllm.ChatResponse;
 import dev.fluxllm.SchemaViolation;
-import dev.fluxllm.internal.assembly.ResponseAssembler;
 import dev.fluxllm.internal.schema.TypeBinding;
 import java.util.List;
 import java.util.Objects;
@@ -16,7 +15,7 @@ final class PartialStream<T> {
     private final TypeBinding<T> binding;
     private final PartialTree tree = new PartialTree();
     private final IncrementalJson json = new IncrementalJson(tree, true);
-    private final ResponseAssembler assembler = new ResponseAssembler();
+    private final AnswerTracker answer = new AnswerTracker();
     private T last;
 
     PartialStream(TypeBinding<T> binding) {
@@ -24,15 +23,14 @@ final class PartialStream<T> {
     }
 
     void onChunk(ChatChunk chunk, SynchronousSink<T> sink) {
-        assembler.add(chunk);
-        String text = chunk.text();
+        String text = answer.add(chunk);
         if (text.isEmpty()) {
             return;
         }
         try {
             json.feed(text);
         } catch (IncrementalJson.Invalid e) {
-            ChatResponse partial = assembler.build();
+            ChatResponse partial = answer.response();
             sink.error(new StructuredOutputException("The answer is not JSON for " + binding.name() + " ("
                     + e.getMessage() + "): " + AnswerReader.snippet(partial.text()), partial.text(),
                     List.of(new SchemaViolation("", "not JSON: " + e.getMessage())), partial.finishReason(), partial,
@@ -50,7 +48,7 @@ final class PartialStream<T> {
 
     /** Validates the whole answer; returns the final value, or null when the last snapshot already equals it. */
     T finish() {
-        ChatResponse response = assembler.build();
+        ChatResponse response = answer.response();
         String text = response.text();
         AnswerReader.checkEnding(response.refusal(), response.finishReason(), text, response, binding);
         if (!json.end()) {

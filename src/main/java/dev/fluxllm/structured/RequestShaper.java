@@ -13,7 +13,8 @@ final class RequestShaper {
 
     static ChatRequest shape(ChatRequest request, String name, String schemaJson, boolean jsonSchema, boolean strict) {
         if (jsonSchema) {
-            return request.toBuilder().responseFormat(ResponseFormat.jsonSchema(name, schemaJson, strict)).build();
+            // The canonical constructor: the schema is ours and known good, not worth parsing again per call.
+            return request.toBuilder().responseFormat(new ResponseFormat("json_schema", name, schemaJson, strict)).build();
         }
         String instruction = "Reply with one JSON object, and nothing else, that conforms to this JSON Schema:\n"
                 + schemaJson;
