@@ -49,6 +49,14 @@ public interface LlmListener {
     default void onChunk(LlmCall call, Object chunk, Duration sincePrevious) {
     }
 
+    /**
+     * Called when the answer had something odd that the client handled rather than failed on,
+     * e.g. a Responses stream whose {@code .done} value differs from its deltas (the full value is
+     * taken); {@code message} says what.
+     */
+    default void onWarning(LlmCall call, String message) {
+    }
+
     /** Called when the call completed. */
     default void onComplete(LlmCall call, CallStats stats) {
     }

@@ -3,8 +3,13 @@ package dev.fluxllm;
 import dev.fluxllm.batch.Batch;
 import dev.fluxllm.batch.BatchOptions;
 import dev.fluxllm.batch.BatchResult;
+import dev.fluxllm.responses.Response;
+import dev.fluxllm.responses.ResponseEvent;
+import dev.fluxllm.responses.ResponseRequest;
+import dev.fluxllm.responses.Responses;
 import dev.fluxllm.structured.StructuredOutputs;
 import dev.fluxllm.internal.chat.ChatApi;
+import dev.fluxllm.internal.endpoints.ClientParts;
 import dev.fluxllm.internal.endpoints.Completions;
 import dev.fluxllm.internal.endpoints.Embeddings;
 import dev.fluxllm.internal.endpoints.EndpointCalls;
@@ -101,6 +106,11 @@ public final class OpenAiCompatClient implements AutoCloseable {
     private final List<Glob> modelPatterns;
     private final boolean acceptsStreamOptions;
     private final CallTracer tracer;
+    private final ClientParts parts;
+
+    static {
+        ClientParts.register(client -> client.parts);
+    }
 
     private OpenAiCompatClient(Builder b) {
         this.name = b.name;
@@ -137,6 +147,7 @@ public final class OpenAiCompatClient implements AutoCloseable {
         this.modelPatterns = List.copyOf(b.modelPatterns);
         this.acceptsStreamOptions = b.acceptsStreamOptions;
         this.tracer = new CallTracer(b.listeners, name, baseUrl, this::redact);
+        this.parts = new ClientParts(endpoints, tracer, defaultModel, capabilities);
     }
 
     private static String query(Map<String, String> params) {
@@ -178,6 +189,30 @@ public final class OpenAiCompatClient implements AutoCloseable {
      */
     public <T> Mono<T> generate(ChatRequest request, Class<T> type) {
         return StructuredOutputs.of(this).generate(request, type);
+    }
+
+    /**
+     * Sends a Responses API request ({@code POST /responses}) and emits the whole response; see
+     * {@link Responses#generate(OpenAiCompatClient, ResponseRequest)}.
+     */
+    public Mono<Response> generate(ResponseRequest request) {
+        return Responses.generate(this, request);
+    }
+
+    /**
+     * Streams a Responses API request as typed events, completing after the terminal event; see
+     * {@link Responses#stream(OpenAiCompatClient, ResponseRequest)}.
+     */
+    public Flux<ResponseEvent> stream(ResponseRequest request) {
+        return Responses.stream(this, request);
+    }
+
+    /**
+     * Asks the Responses API for a {@code T} ({@code text.format} from the type) and emits it,
+     * validated and mapped; see {@link Responses#generate(OpenAiCompatClient, ResponseRequest, Class)}.
+     */
+    public <T> Mono<T> generate(ResponseRequest request, Class<T> type) {
+        return Responses.generate(this, request, type);
     }
 
     /**

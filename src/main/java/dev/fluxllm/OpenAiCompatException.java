@@ -14,6 +14,7 @@ public class OpenAiCompatException extends RuntimeException {
 
     private final ErrorDetails details;
     private volatile ChatResponse partialResponse;
+    private volatile Object partialResult;
 
     /** Creates an exception with the given message and details. */
     public OpenAiCompatException(String message, ErrorDetails details, Throwable cause) {
@@ -84,6 +85,27 @@ public class OpenAiCompatException extends RuntimeException {
     void attachPartialResponse(ChatResponse partial) {
         if (this.partialResponse == null) {
             this.partialResponse = partial;
+        }
+        attachPartialResult(partial);
+    }
+
+    /**
+     * Returns what a stream had delivered before it failed, assembled as {@code type} (a
+     * {@link ChatResponse} from {@link ChatStreams#assemble}, a {@code dev.fluxllm.responses.Response}
+     * from {@code ResponseStreams.assemble}); null when nothing of that type was attached.
+     */
+    public <T> T partialResult(Class<T> type) {
+        Object p = partialResult;
+        return type.isInstance(p) ? type.cast(p) : null;
+    }
+
+    /**
+     * Attaches what a stream had delivered before this failure, assembled; for assemblers
+     * ({@code ChatStreams}, {@code ResponseStreams}). The first attached value stays.
+     */
+    public void attachPartialResult(Object partial) {
+        if (this.partialResult == null && partial != null) {
+            this.partialResult = partial;
         }
     }
 }

@@ -41,6 +41,11 @@ public final class LoggingListener implements LlmListener {
     }
 
     @Override
+    public void onWarning(LlmCall call, String message) {
+        log.warn("[{}] {} {}: {}", call.requestId(), call.client(), call.operation(), message);
+    }
+
+    @Override
     public void onComplete(LlmCall call, CallStats stats) {
         if (log.isInfoEnabled()) {
             log.info(line(call, "ok", stats));

@@ -133,6 +133,28 @@ public final class StructuredOutputs {
         });
     }
 
+    /**
+     * Reads text a model wrote against {@code type}'s schema (from any source: another API, a
+     * file): parsed (one markdown fence allowed), validated and mapped.
+     *
+     * @throws StructuredOutputException when it is not JSON, breaks the schema or cannot be mapped
+     * @throws IllegalArgumentException when strict mode cannot express {@code type}
+     */
+    public static <T> T parse(String text, Class<T> type) {
+        Objects.requireNonNull(text, "text");
+        TypeBinding<T> binding = TypeBinding.of(Objects.requireNonNull(type, "type"));
+        if (text.isBlank()) {
+            throw new StructuredOutputException("The model returned no answer text", text, java.util.List.of(),
+                    null, null, true, null);
+        }
+        var answer = AnswerReader.parse(text, null, null, binding);
+        var violations = binding.validateAnswer(answer);
+        if (!violations.isEmpty()) {
+            throw AnswerReader.schemaBroken(binding, text, violations, null, null);
+        }
+        return AnswerReader.map(binding, answer, text, null, null);
+    }
+
     private ChatRequest shape(ChatRequest request, String name, String schemaJson) {
         boolean jsonSchema = switch (options.mode()) {
             case AUTO -> serverHasJsonSchema;

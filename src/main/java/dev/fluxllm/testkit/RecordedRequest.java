@@ -101,11 +101,16 @@ public final class RecordedRequest {
     }
 
     /**
-     * Returns the text of the last {@code user} message, "" when there is none. Content given as
-     * parts has its {@code text} parts joined with a space.
+     * Returns the text of the last {@code user} message (of {@code messages}, or of a Responses
+     * API {@code input}), "" when there is none. Content given as parts has its {@code text} parts
+     * joined with a space.
      */
     public String lastUserMessage() {
-        JsonNode messages = json.path("messages");
+        JsonNode input = json.path("input");
+        if (input.isString()) {
+            return input.stringValue();
+        }
+        JsonNode messages = input.isArray() ? input : json.path("messages");
         if (!messages.isArray()) {
             return "";
         }

@@ -75,6 +75,11 @@ final class ReplyWriter {
             case RAW -> withHeaders(spec, 200, "text/event-stream")
                     .sendByteArray(paced(Texts.bytePieces(spec.body, spec.chunkSize), spec.delay)).then();
             case COMPLETION -> {
+                if (request.path().equals(RequestRouter.RESPONSES_PATH)) {
+                    ResponsesWire wire = new ResponsesWire(completionId, System.currentTimeMillis() / 1000, model);
+                    UsageCount usage = spec.usage != null ? spec.usage : estimateUsage(spec, request);
+                    yield request.isStream() ? responsesStream(spec, wire, usage) : responsesBody(spec, wire, usage);
+                }
                 WireJson wire = new WireJson(completionId, System.currentTimeMillis() / 1000, model,
                         request.isStream() && request.includeUsage());
                 UsageCount usage = spec.usage != null ? spec.usage : estimateUsage(spec, request);
@@ -117,6 +122,46 @@ final class ReplyWriter {
                 .sendHeaders()
                 .sendString(Flux.concat(paced(frames, spec.delay), tail), StandardCharsets.UTF_8);
         return spec.ending == Ending.CUT_OFF ? out.then().then(closeAbruptly()) : out.then();
+    }
+
+    /** Streams the Responses API's events; the chunks counted by the endings are these events. */
+    private Mono<Void> responsesStream(ReplySpec spec, ResponsesWire wire, UsageCount usage) {
+        List<String> lead = wire.leadEvents(spec);
+        List<String> frames = new ArrayList<>();
+        int sent = spec.ending == Ending.COMPLETE || spec.ending == Ending.NO_DONE
+                ? lead.size() : Math.min(spec.endAfter, lead.size());
+        frames.addAll(lead.subList(0, sent));
+        Flux<String> tail = Flux.empty();
+        switch (spec.ending) {
+            // OpenAI sends no [DONE] after the terminal event.
+            case COMPLETE, NO_DONE -> frames.add(wire.terminalEvent(spec, usage));
+            case ERROR_EVENT -> {
+                frames.add(wire.errorEvent(spec.errorMessage));
+                response.keepAlive(false);
+            }
+            case STALL -> tail = silence(spec.keepAlive, KEEP_ALIVE_COMMENT);
+            case CUT_OFF -> {
+            }
+        }
+        NettyOutbound out = withHeaders(spec, 200, "text/event-stream")
+                .header(HttpHeaderNames.CACHE_CONTROL, "no-cache")
+                .sendHeaders()
+                .sendString(Flux.concat(paced(frames, spec.delay), tail), StandardCharsets.UTF_8);
+        return spec.ending == Ending.CUT_OFF ? out.then().then(closeAbruptly()) : out.then();
+    }
+
+    private Mono<Void> responsesBody(ReplySpec spec, ResponsesWire wire, UsageCount usage) {
+        if (spec.ending == Ending.ERROR_EVENT) {
+            return withHeaders(spec, 500, "application/json")
+                    .sendString(Mono.just(WireJson.errorBody(spec.errorMessage, "server_error", null)),
+                            StandardCharsets.UTF_8).then();
+        }
+        if (spec.ending == Ending.STALL) {
+            return withHeaders(spec, 200, "application/json").sendHeaders()
+                    .sendString(silence(spec.keepAlive, KEEP_ALIVE_JSON), StandardCharsets.UTF_8).then();
+        }
+        return withHeaders(spec, 200, "application/json")
+                .sendString(Mono.just(wire.body(spec, usage)), StandardCharsets.UTF_8).then();
     }
 
     private Mono<Void> body(ReplySpec spec, WireJson wire, UsageCount usage) {
@@ -205,6 +250,14 @@ final class ReplyWriter {
         long prompt = 0;
         for (JsonNode message : request.json().path("messages")) {
             prompt += Texts.countWords(RecordedRequest.contentText(message.path("content")));
+        }
+        JsonNode input = request.json().path("input");
+        if (input.isString()) {
+            prompt += Texts.countWords(input.stringValue());
+        }
+        for (JsonNode item : input) {
+            prompt += Texts.countWords(RecordedRequest.contentText(item.path("content")))
+                    + Texts.countWords(item.path("output").asString(""));
         }
         long completion = Texts.countWords(spec.text) + Texts.countWords(spec.reasoning);
         for (ScriptedToolCall call : spec.toolCalls) {

@@ -20,6 +20,7 @@ final class RequestRouter {
 
     static final String CHAT_PATH = "/v1/chat/completions";
     static final String MODELS_PATH = "/v1/models";
+    static final String RESPONSES_PATH = "/v1/responses";
 
     private final List<String> models;
     private final long createdAt = System.currentTimeMillis() / 1000;
@@ -56,6 +57,9 @@ final class RequestRouter {
         if (path.equals(CHAT_PATH)) {
             return request.method().equals("POST") ? chat(request, response, number) : notAllowed(request, response);
         }
+        if (path.equals(RESPONSES_PATH)) {
+            return request.method().equals("POST") ? chat(request, response, number) : notAllowed(request, response);
+        }
         if (path.equals(MODELS_PATH)) {
             return request.method().equals("GET")
                     ? json(response, 200, WireJson.modelsBody(models, createdAt))
@@ -77,7 +81,8 @@ final class RequestRouter {
         }
         String model = request.model().isEmpty() ? models.get(0) : request.model();
         ReplyWriter writer = new ReplyWriter(response);
-        return writer.writeUntilClosed(spec, request, "chatcmpl-scripted-" + number, model)
+        String id = request.path().equals(RESPONSES_PATH) ? "resp_scripted_" + number : "chatcmpl-scripted-" + number;
+        return writer.writeUntilClosed(spec, request, id, model)
                 .doOnSubscribe(s -> stats.started())
                 // Anything short of the whole script (cancel, failed write, close) means the client went away.
                 .doFinally(signal -> stats.ended(writer.finished()));

@@ -51,6 +51,11 @@ final class CallState implements CallObserver, RetrySupport.RetryListener {
     }
 
     @Override
+    public void warning(String message) {
+        fire(l -> l.onWarning(call, message));
+    }
+
+    @Override
     public void attemptStarted() {
         int n = ++attempts;
         fire(l -> l.onAttempt(call, n));

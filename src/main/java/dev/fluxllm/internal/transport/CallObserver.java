@@ -32,6 +32,10 @@ public interface CallObserver {
     default void retryScheduled(int attempt, Duration delay, OpenAiCompatException cause) {
     }
 
+    /** Called when the answer had something odd that was handled, e.g. a full value that differs from its deltas. */
+    default void warning(String message) {
+    }
+
     /** Returns the observer in the context, or a no-op one. */
     static CallObserver from(ContextView context) {
         return context.getOrDefault(KEY, NONE);
@@ -61,6 +65,12 @@ public interface CallObserver {
             public void retryScheduled(int attempt, Duration delay, OpenAiCompatException cause) {
                 first.retryScheduled(attempt, delay, cause);
                 second.retryScheduled(attempt, delay, cause);
+            }
+
+            @Override
+            public void warning(String message) {
+                first.warning(message);
+                second.warning(message);
             }
         };
     }
