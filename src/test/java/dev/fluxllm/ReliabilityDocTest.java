@@ -28,7 +28,7 @@ class ReliabilityDocTest {
         Set<String> listed = new LinkedHashSet<>();
         Matcher m = REFERENCE.matcher(doc);
         while (m.find()) {
-            Class<?> type = Class.forName(getClass().getPackageName() + "." + m.group(1));
+            Class<?> type = testClass(m.group(1));
             String method = m.group(2);
             assertThat(Arrays.stream(type.getDeclaredMethods())
                     .filter(x -> x.getName().equals(method))
@@ -43,6 +43,24 @@ class ReliabilityDocTest {
                 .map(x -> "FaultMatrixTest#" + x.getName())
                 .collect(Collectors.toCollection(java.util.TreeSet::new));
         assertThat(listed).as("tests of FaultMatrixTest missing from RELIABILITY.md").containsAll(faultTests);
+        Set<String> responseFaultTests = Arrays.stream(testClass("ResponsesFaultMatrixTest").getDeclaredMethods())
+                .filter(ReliabilityDocTest::isTest)
+                .map(x -> "ResponsesFaultMatrixTest#" + x.getName())
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
+        assertThat(listed).as("tests of ResponsesFaultMatrixTest missing from RELIABILITY.md").containsAll(responseFaultTests);
+    }
+
+    /** Finds a test class named in the file: in this package, or in a capability's. */
+    private static Class<?> testClass(String simpleName) throws ClassNotFoundException {
+        for (String pkg : new String[]{"dev.fluxllm", "dev.fluxllm.responses", "dev.fluxllm.batch", "dev.fluxllm.tools",
+                "dev.fluxllm.kafka", "dev.fluxllm.structured", "dev.fluxllm.spring", "dev.fluxllm.mcp"}) {
+            try {
+                return Class.forName(pkg + "." + simpleName);
+            } catch (ClassNotFoundException e) {
+                // try the next package
+            }
+        }
+        throw new ClassNotFoundException(simpleName + " in dev.fluxllm or a capability package");
     }
 
     private static boolean isTest(Method method) {

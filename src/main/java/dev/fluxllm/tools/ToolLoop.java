@@ -6,7 +6,9 @@ import dev.fluxllm.ChatResponse;
 import dev.fluxllm.MalformedToolCallException;
 import dev.fluxllm.OpenAiCompatClient;
 import dev.fluxllm.Tool;
+import dev.fluxllm.ToolCall;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -77,6 +79,49 @@ public final class ToolLoop {
     public Flux<ToolLoopEvent> events(ChatRequest request) {
         Objects.requireNonNull(request, "request");
         return Flux.defer(() -> new ToolLoopRun(settings, request).events());
+    }
+
+    /** Returns the declarations of the registered tools, in registration order. */
+    public List<Tool> tools() {
+        return settings.tools().values().stream().map(ToolLoopSettings.Registered::tool).toList();
+    }
+
+    /** Returns the most model calls in one conversation. */
+    public int maxTurns() {
+        return settings.maxTurns();
+    }
+
+    /** Returns the most tools running at once. */
+    public int toolConcurrency() {
+        return settings.toolConcurrency();
+    }
+
+    /** Returns the most times the model is asked to correct a refused call. */
+    public int maxCorrections() {
+        return settings.maxCorrections();
+    }
+
+    /**
+     * Returns why a call must not run (no such tool, arguments not a JSON object or breaking the
+     * tool's schema) as the refused invocation whose result tells the model; empty when it may run.
+     */
+    public java.util.Optional<ToolInvocation> check(int turn, ToolCall call) {
+        return java.util.Optional.ofNullable(ToolLoopRun.refusal(settings, turn, Objects.requireNonNull(call, "call")));
+    }
+
+    /**
+     * Runs one call as the loop would, for loops over other APIs (the Responses API's): a call
+     * that names no tool, has arguments that are not a JSON object or break the tool's schema is
+     * not run and comes back refused ({@code UNKNOWN_TOOL}, {@code MALFORMED_ARGUMENTS}) with the
+     * text to tell the model; a failing tool comes back {@code FAILED}, or fails with
+     * {@link ToolExecutionException} under {@link Builder#failOnToolError(boolean)}.
+     */
+    public Mono<ToolInvocation> invoke(int turn, ToolCall call) {
+        Objects.requireNonNull(call, "call");
+        return Mono.defer(() -> {
+            ToolInvocation refused = ToolLoopRun.refusal(settings, turn, call);
+            return refused != null ? Mono.just(refused) : ToolLoopRun.run(settings, turn, call);
+        });
     }
 
     /** Builds a {@link ToolLoop}; every setter validates its value. */
@@ -194,7 +239,7 @@ public final class ToolLoop {
             if (tools.isEmpty()) {
                 throw new IllegalArgumentException("tools are empty: register at least one tool");
             }
-            return new ToolLoop(new ToolLoopSettings(generate, stream, Map.copyOf(tools), maxTurns,
+            return new ToolLoop(new ToolLoopSettings(generate, stream, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tools)), maxTurns,
                     toolConcurrency, maxCorrections, streaming, failOnToolError));
         }
 

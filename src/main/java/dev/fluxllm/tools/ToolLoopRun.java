@@ -6,7 +6,6 @@ import dev.fluxllm.ChatResponse;
 import dev.fluxllm.ErrorDetails;
 import dev.fluxllm.MalformedToolCallException;
 import dev.fluxllm.SchemaViolation;
-import dev.fluxllm.Tool;
 import dev.fluxllm.ToolCall;
 import dev.fluxllm.tools.ToolInvocation.Status;
 import dev.fluxllm.internal.assembly.ResponseAssembler;
@@ -141,50 +140,62 @@ final class ToolLoopRun {
 
     /** Returns the refusals for a response with any invalid call (then none run), null when all are valid. */
     private List<ToolInvocation> refuse(int turn, List<ToolCall> calls) {
-        List<List<SchemaViolation>> violations = new ArrayList<>(calls.size());
+        List<ToolInvocation> refusals = new ArrayList<>(calls.size());
         boolean anyInvalid = false;
         for (ToolCall c : calls) {
-            ToolLoopSettings.Registered r = settings.tools().get(c.name());
-            List<SchemaViolation> v = r == null || !c.argumentsValid() ? List.of() : r.executor().check(c);
-            violations.add(v);
-            anyInvalid |= r == null || !c.argumentsValid() || !v.isEmpty();
+            ToolInvocation r = refusal(settings, turn, c);
+            refusals.add(r);
+            anyInvalid |= r != null;
         }
         if (!anyInvalid) {
             return null;
         }
         List<ToolInvocation> refused = new ArrayList<>(calls.size());
         for (int i = 0; i < calls.size(); i++) {
-            ToolCall call = calls.get(i);
-            Status status;
-            String text;
-            if (!settings.tools().containsKey(call.name())) {
-                status = Status.UNKNOWN_TOOL;
-                text = "Error: there is no tool named '" + call.name() + "'. Available tools: "
-                        + String.join(", ", settings.tools().keySet()) + ". Call one of them instead.";
-            } else if (!call.argumentsValid()) {
-                Tool tool = settings.tools().get(call.name()).tool();
-                status = Status.MALFORMED_ARGUMENTS;
-                text = "Error: the arguments of this call to '" + call.name() + "' are not a valid JSON object: "
-                        + ToolArguments.snippet(call.arguments()) + ". The tool did not run. Call it again with"
-                        + " arguments that are one JSON object matching this schema: " + tool.parametersJson();
-            } else if (!violations.get(i).isEmpty()) {
-                status = Status.MALFORMED_ARGUMENTS;
-                text = "Error: the arguments of this call to '" + call.name() + "' break its schema: "
-                        + violations.get(i) + ". The tool did not run. Call it again with arguments that match: "
-                        + settings.tools().get(call.name()).tool().parametersJson();
-            } else {
-                status = Status.NOT_RUN;
-                text = "Not run: another tool call in the same message was invalid. Call this tool again if"
-                        + " it is still needed.";
-            }
-            refused.add(new ToolInvocation(turn, call, status, text, status == Status.NOT_RUN ? null
-                    : new MalformedToolCallException(text, ErrorDetails.of(false), null, violations.get(i)),
-                    Duration.ZERO));
+            ToolInvocation r = refusals.get(i);
+            refused.add(r != null ? r : new ToolInvocation(turn, calls.get(i), Status.NOT_RUN,
+                    "Not run: another tool call in the same message was invalid. Call this tool again if"
+                            + " it is still needed.", null, Duration.ZERO));
         }
         return refused;
     }
 
+    /**
+     * Returns why a call must not run (no such tool, arguments not a JSON object, arguments that
+     * break the tool's schema) as the invocation the model is told about; null when it may run.
+     */
+    static ToolInvocation refusal(ToolLoopSettings settings, int turn, ToolCall call) {
+        ToolLoopSettings.Registered registered = settings.tools().get(call.name());
+        String text;
+        List<SchemaViolation> violations = List.of();
+        Status status = Status.MALFORMED_ARGUMENTS;
+        if (registered == null) {
+            status = Status.UNKNOWN_TOOL;
+            text = "Error: there is no tool named '" + call.name() + "'. Available tools: "
+                    + String.join(", ", settings.tools().keySet()) + ". Call one of them instead.";
+        } else if (!call.argumentsValid()) {
+            text = "Error: the arguments of this call to '" + call.name() + "' are not a valid JSON object: "
+                    + ToolArguments.snippet(call.arguments()) + ". The tool did not run. Call it again with"
+                    + " arguments that are one JSON object matching this schema: " + registered.tool().parametersJson();
+        } else {
+            violations = registered.executor().check(call);
+            if (violations.isEmpty()) {
+                return null;
+            }
+            text = "Error: the arguments of this call to '" + call.name() + "' break its schema: "
+                    + violations + ". The tool did not run. Call it again with arguments that match: "
+                    + registered.tool().parametersJson();
+        }
+        return new ToolInvocation(turn, call, status, text,
+                new MalformedToolCallException(text, ErrorDetails.of(false), null, violations), Duration.ZERO);
+    }
+
     private Mono<ToolInvocation> invoke(int turn, ToolCall call) {
+        return run(settings, turn, call);
+    }
+
+    /** Runs a call that passed {@link #refusal}: its result, or its failure as the model's tool message. */
+    static Mono<ToolInvocation> run(ToolLoopSettings settings, int turn, ToolCall call) {
         ToolLoopSettings.Registered tool = settings.tools().get(call.name());
         return Mono.defer(() -> {
             long start = Schedulers.parallel().now(TimeUnit.NANOSECONDS);
