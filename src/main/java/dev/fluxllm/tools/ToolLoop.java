@@ -81,9 +81,12 @@ public final class ToolLoop {
         return Flux.defer(() -> new ToolLoopRun(settings, request).events());
     }
 
-    /** Returns the declarations of the registered tools, in registration order. */
+    /** Returns the declarations of the tools offered now: registered ones in order, then the MCP servers'. */
     public List<Tool> tools() {
-        return settings.tools().values().stream().map(ToolLoopSettings.Registered::tool).toList();
+        List<Tool> all = new java.util.ArrayList<>();
+        settings.tools().values().forEach(r -> all.add(r.tool()));
+        all.addAll(settings.sourceTools());
+        return List.copyOf(all);
     }
 
     /** Returns the most model calls in one conversation. */
@@ -129,6 +132,7 @@ public final class ToolLoop {
         private Function<ChatRequest, Mono<ChatResponse>> generate;
         private Function<ChatRequest, Flux<ChatChunk>> stream;
         private final Map<String, ToolLoopSettings.Registered> tools = new LinkedHashMap<>();
+        private final List<ToolSource> sources = new java.util.ArrayList<>();
         private int maxTurns = DEFAULT_MAX_TURNS;
         private int toolConcurrency = DEFAULT_TOOL_CONCURRENCY;
         private int maxCorrections = DEFAULT_MAX_CORRECTIONS;
@@ -184,6 +188,19 @@ public final class ToolLoop {
             return register(Tool.from(name, description, argumentsType), new TypedToolExecutor<>(argumentsType, handler));
         }
 
+        /**
+         * Offers an MCP server's tools ({@code dev.fluxllm.mcp.McpTools}); several servers may be
+         * added, each with its own name prefix. Their lists are read again before every model
+         * round, so a {@code list_changed} notification takes effect at the next one.
+         *
+         * @throws IllegalArgumentException (at {@link #build()}) when two servers, or a server and a
+         *         registered tool, offer the same name: give one a prefix
+         */
+        public Builder tools(dev.fluxllm.mcp.McpTools mcp) {
+            sources.add(new McpSource(Objects.requireNonNull(mcp, "mcp")));
+            return this;
+        }
+
         private Builder register(Tool tool, ToolExecutor executor) {
             if (tools.containsKey(tool.name())) {
                 throw new IllegalArgumentException("tool '" + tool.name() + "' is registered twice");
@@ -236,10 +253,21 @@ public final class ToolLoop {
             if (streaming && stream == null) {
                 throw new IllegalArgumentException("streaming needs a client or a streamingModel(..)");
             }
-            if (tools.isEmpty()) {
+            if (tools.isEmpty() && sources.isEmpty()) {
                 throw new IllegalArgumentException("tools are empty: register at least one tool");
             }
-            return new ToolLoop(new ToolLoopSettings(generate, stream, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tools)), maxTurns,
+            Map<String, String> owners = new LinkedHashMap<>();
+            tools.keySet().forEach(n -> owners.put(n, "a registered tool"));
+            for (ToolSource s : sources) {
+                for (Tool t : s.tools()) {
+                    String other = owners.putIfAbsent(t.name(), "MCP server '" + s.name() + "'");
+                    if (other != null) {
+                        throw new IllegalArgumentException("tool '" + t.name() + "' is offered by both " + other
+                                + " and MCP server '" + s.name() + "': give one of them a prefix (McpToolsOptions.prefix)");
+                    }
+                }
+            }
+            return new ToolLoop(new ToolLoopSettings(generate, stream, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tools)), List.copyOf(sources), maxTurns,
                     toolConcurrency, maxCorrections, streaming, failOnToolError));
         }
 

@@ -55,7 +55,14 @@ final class ToolLoopRun {
     private Flux<ToolLoopEvent> turn() {
         int turn = ++turns;
         // The transcript only grows: the first request's messages, then what the loop appended.
-        ChatRequest request = first.toBuilder().messages(messages.subList(first.messages().size(), messages.size())).build();
+        ChatRequest.Builder builder = first.toBuilder().messages(messages.subList(first.messages().size(), messages.size()));
+        // Tools from servers are read each round: a list change takes effect at the next call.
+        for (dev.fluxllm.Tool t : settings.sourceTools()) {
+            if (first.tools().stream().noneMatch(d -> d.name().equals(t.name()))) {
+                builder.tool(t);
+            }
+        }
+        ChatRequest request = builder.build();
         ChatResponse[] answer = new ChatResponse[1];
         Flux<ToolLoopEvent> model = settings.streaming() ? streamed(turn, request, answer) : generated(turn, request, answer);
         return model.concatWith(Flux.defer(() -> afterModel(turn, answer[0])));
@@ -165,14 +172,14 @@ final class ToolLoopRun {
      * break the tool's schema) as the invocation the model is told about; null when it may run.
      */
     static ToolInvocation refusal(ToolLoopSettings settings, int turn, ToolCall call) {
-        ToolLoopSettings.Registered registered = settings.tools().get(call.name());
+        ToolLoopSettings.Registered registered = settings.lookup(call.name());
         String text;
         List<SchemaViolation> violations = List.of();
         Status status = Status.MALFORMED_ARGUMENTS;
         if (registered == null) {
             status = Status.UNKNOWN_TOOL;
             text = "Error: there is no tool named '" + call.name() + "'. Available tools: "
-                    + String.join(", ", settings.tools().keySet()) + ". Call one of them instead.";
+                    + String.join(", ", settings.allNames()) + ". Call one of them instead.";
         } else if (!call.argumentsValid()) {
             text = "Error: the arguments of this call to '" + call.name() + "' are not a valid JSON object: "
                     + ToolArguments.snippet(call.arguments()) + ". The tool did not run. Call it again with"
@@ -196,7 +203,11 @@ final class ToolLoopRun {
 
     /** Runs a call that passed {@link #refusal}: its result, or its failure as the model's tool message. */
     static Mono<ToolInvocation> run(ToolLoopSettings settings, int turn, ToolCall call) {
-        ToolLoopSettings.Registered tool = settings.tools().get(call.name());
+        ToolLoopSettings.Registered tool = settings.lookup(call.name());
+        if (tool == null) {
+            return Mono.just(new ToolInvocation(turn, call, Status.FAILED, "Error: tool '" + call.name()
+                    + "' is no longer offered.", null, Duration.ZERO));
+        }
         return Mono.defer(() -> {
             long start = Schedulers.parallel().now(TimeUnit.NANOSECONDS);
             return tool.executor().execute(call)

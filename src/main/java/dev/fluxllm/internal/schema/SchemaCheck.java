@@ -29,9 +29,13 @@ public final class SchemaCheck {
     static {
         // The validator reads its message bundle from the jar on the first violation: do it now,
         // while the first binding is built (off the event loops), not on an event loop later.
-        REGISTRY.getSchema(tools.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("type", "string"))
-                .validate(tools.jackson.databind.node.JsonNodeFactory.instance.numberNode(1))
-                .forEach(Error::getMessage);
+        try {
+            REGISTRY.getSchema(tools.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("type", "string"))
+                    .validate(tools.jackson.databind.node.JsonNodeFactory.instance.numberNode(1))
+                    .forEach(Error::getMessage);
+        } catch (Throwable e) {
+            // Only a warm-up: the messages load on first use instead. Never fail the class for it.
+        }
     }
 
     private final Schema schema;
