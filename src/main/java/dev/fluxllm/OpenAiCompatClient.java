@@ -483,6 +483,20 @@ public final class OpenAiCompatClient implements AutoCloseable {
         transport.close();
     }
 
+    /**
+     * Closes the client gracefully, without blocking: from the moment this is subscribed, new calls
+     * fail at once with a {@link ConnectionException} saying the client is closing; calls in flight
+     * (streams included) may finish until {@code deadline}, when those still running end as with
+     * {@link #close()}; then the connection pool is freed. The Mono completes when all that is done.
+     * A batch over this client stops taking inputs when its next call is refused.
+     */
+    public Mono<Void> closeGracefully(Duration deadline) {
+        if (deadline == null || deadline.isNegative()) {
+            throw new IllegalArgumentException("deadline must be zero or positive, got " + deadline);
+        }
+        return transport.closeGracefully(deadline);
+    }
+
     /** Frees the connection pool without blocking the caller; calls in flight end as with {@link #close()}. */
     public Mono<Void> closeAsync() {
         return transport.closeAsync();

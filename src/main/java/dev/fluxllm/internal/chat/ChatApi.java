@@ -130,6 +130,11 @@ public final class ChatApi {
             throw ExceptionFactory.malformed("Response has no 'choices': " + ExceptionFactory.snippet(body),
                     reply.requestId(), false, null);
         }
+        if (chunk.choices().isEmpty()) {
+            // Not an empty answer: the server sent none (a filter, a broken proxy). Never pass it off as "".
+            throw ExceptionFactory.malformed("Response has an empty 'choices' array: the server returned no answer: "
+                    + ExceptionFactory.snippet(body), reply.requestId(), body);
+        }
         if (reader.choiceWithoutBody()) {
             throw ExceptionFactory.malformed("Response has a choice without 'message': "
                     + ExceptionFactory.snippet(body), reply.requestId(), false, null);

@@ -92,6 +92,12 @@ public final class ExceptionFactory {
         return new MalformedResponseException(message + suffix(details), details, cause);
     }
 
+    /** Builds a {@link MalformedResponseException} that carries (the start of) the body it is about. */
+    public static MalformedResponseException malformed(String message, String requestId, byte[] body) {
+        ErrorDetails details = new ErrorDetails(0, null, null, null, requestId, cap(snippet(body)), null, false, 1);
+        return new MalformedResponseException(message + suffix(details), details, null);
+    }
+
     /** Builds a {@link ConnectionException}. */
     public static ConnectionException connection(String message, boolean retryable, Throwable cause) {
         return new ConnectionException(message, ErrorDetails.of(retryable), cause);

@@ -199,8 +199,9 @@ public final class HttpTransport implements AutoCloseable {
      * and their subscribers, waiting for the server).
      */
     private <T> Flux<T> guard(CallWatch<T> watch, Flux<T> call, String what) {
-        return watch.guard(call, openCalls, () -> ExceptionFactory.connection(
-                "The client was closed; " + what + " did not complete", false, null), t -> TransportErrors.map(t, what));
+        return watch.guard(call, openCalls, () -> ExceptionFactory.connection(openCalls.draining()
+                ? "The client is closing (closeGracefully): no new calls are accepted; " + what + " was not sent"
+                : "The client was closed; " + what + " did not complete", false, null), t -> TransportErrors.map(t, what));
     }
 
     private static <T> Flux<T> decode(Connection conn, BodyDecoder<T> decoder, CallWatch<?> watch) {
@@ -236,6 +237,19 @@ public final class HttpTransport implements AutoCloseable {
     public void close() {
         openCalls.closeAll();
         pool.dispose();
+    }
+
+    /**
+     * Refuses new calls at once, lets the calls in flight end until {@code deadline}, then ends the
+     * rest (with the error of {@link #close()}) and frees the pool. Never blocks.
+     */
+    public Mono<Void> closeGracefully(java.time.Duration deadline) {
+        return Mono.defer(() -> openCalls.drain()
+                .timeout(deadline, Mono.empty())
+                .then(Mono.defer(() -> {
+                    openCalls.closeAll();
+                    return pool.disposeLater();
+                })));
     }
 
     /** Frees the connection pool without blocking. */
