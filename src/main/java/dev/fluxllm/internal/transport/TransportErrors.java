@@ -52,6 +52,11 @@ final class TransportErrors {
             return ExceptionFactory.connection("Connection closed before the response was complete: " + what
                     + " (" + t.getMessage() + ")", true, t);
         }
+        if (t instanceof io.netty.handler.codec.TooLongFrameException) {
+            // Headers (or a status line) over Netty's 8 KiB bound: a hostile or broken server.
+            return ExceptionFactory.malformed("Response headers too large from " + what + " (" + t.getMessage()
+                    + "): the response was refused", null, false, t);
+        }
         if (t instanceof UnknownHostException) {
             return ExceptionFactory.connection("Unknown host for " + what + ": " + t.getMessage(), true, t);
         }
