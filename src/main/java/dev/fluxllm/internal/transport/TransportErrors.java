@@ -69,6 +69,19 @@ final class TransportErrors {
         if (t instanceof ClosedChannelException || t instanceof IOException) {
             return ExceptionFactory.connection("Connection failed: " + what + " (" + t + ")", true, t);
         }
+        if (t instanceof io.netty.handler.codec.PrematureChannelClosureException) {
+            // The server half-closed or closed its side before the response headers (seen under chaos).
+            return ExceptionFactory.connection("Connection closed before the response headers: " + what
+                    + " (" + t.getMessage() + ")", true, t);
+        }
+        if (t instanceof io.netty.handler.codec.DecoderException) {
+            return ExceptionFactory.malformed("The response could not be decoded: " + what + " (" + t.getMessage() + ")",
+                    null, false, t);
+        }
+        if (t instanceof Exception) {
+            // Whatever else the transport throws still reaches the caller typed, never raw.
+            return ExceptionFactory.connection("Transport failure: " + what + " (" + t + ")", false, t);
+        }
         return t;
     }
 }
