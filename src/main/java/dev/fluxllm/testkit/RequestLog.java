@@ -1,17 +1,26 @@
 package dev.fluxllm.testkit;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import reactor.core.publisher.Mono;
 
 /** Keeps every request in arrival order and lets a test wait for the N-th one. */
 final class RequestLog {
 
-    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final java.util.Deque<RecordedRequest> requests = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final CountSignal received = new CountSignal();
+    private final int limit;
+    private final java.util.concurrent.atomic.AtomicInteger kept = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** @param limit how many of the latest requests are kept; all are counted */
+    RequestLog(int limit) {
+        this.limit = limit;
+    }
 
     void add(RecordedRequest request) {
-        requests.add(request);
+        requests.addLast(request);
+        if (kept.incrementAndGet() > limit && requests.pollFirst() != null) {
+            kept.decrementAndGet();
+        }
         received.increment();
     }
 
@@ -20,7 +29,7 @@ final class RequestLog {
     }
 
     int count() {
-        return requests.size();
+        return (int) received.get();
     }
 
     /** Emits a snapshot once at least {@code count} requests arrived. */

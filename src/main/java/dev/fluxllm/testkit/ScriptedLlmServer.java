@@ -55,14 +55,15 @@ public final class ScriptedLlmServer implements AutoCloseable {
     private final DisposableServer server;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Open client connections; shutting the event loop down does not reliably close them. */
-    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final Set<io.netty.channel.Channel> connections = ConcurrentHashMap.newKeySet();
 
     private final Queue<Reply> script = new ConcurrentLinkedQueue<>();
     private volatile Reply fallback = Reply.echo();
-    private final RequestLog log = new RequestLog();
+    private final RequestLog log;
     private final StreamStats stats = new StreamStats();
 
     private ScriptedLlmServer(Builder builder) {
+        this.log = new RequestLog(builder.requestLogLimit);
         RequestRouter router = new RequestRouter(builder.models, this::nextReply, log, stats);
         // Own loop, one daemon thread: closing it must not touch the global resources client tests use,
         // and a sample's JVM must be able to exit without close().
@@ -222,10 +223,8 @@ public final class ScriptedLlmServer implements AutoCloseable {
             return Mono.empty();
         }
         return Mono.fromRunnable(server::dispose).then(server.onDispose())
-                .then(Mono.when(connections.stream().map(c -> {
-                    c.dispose();
-                    return c.onDispose();
-                }).toList()))
+                .then(Mono.when(connections.stream().map(c -> Mono.<Void>create(sink ->
+                        c.close().addListener(f -> sink.success()))).toList()))
                 .timeout(LIFECYCLE_TIMEOUT)
                 .onErrorResume(e -> Mono.empty())
                 // Quiet period zero: nothing is expected to arrive any more, so do not linger.
@@ -252,9 +251,16 @@ public final class ScriptedLlmServer implements AutoCloseable {
                 + pendingReplies() + ", activeStreams=" + activeStreams() + "}";
     }
 
+    /**
+     * Remembers each channel once, for {@link #closeAsync()}. Called for every request: a keep-alive
+     * connection carries many, and a close listener per request would keep every one of them (and
+     * its response) in memory until the channel closes.
+     */
     private void track(Connection connection) {
-        connections.add(connection);
-        connection.onDispose(() -> connections.remove(connection));
+        io.netty.channel.Channel channel = connection.channel();
+        if (connections.add(channel)) {
+            channel.closeFuture().addListener(f -> connections.remove(channel));
+        }
     }
 
     private static void await(Mono<?> condition, Duration timeout, Supplier<String> failure) {
@@ -279,6 +285,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
 
         private List<String> models = List.of(DEFAULT_MODEL);
         private int port;
+        private int requestLogLimit = Integer.MAX_VALUE;
 
         private Builder() {
         }
@@ -306,6 +313,18 @@ public final class ScriptedLlmServer implements AutoCloseable {
                 throw new IllegalArgumentException("port: " + port + " (expected: 0 to 65535)");
             }
             this.port = port;
+            return this;
+        }
+
+        /**
+         * Keeps only the last {@code max} requests for {@link #requests()} (default: all), so a long
+         * load test does not grow the heap; {@link #requestCount()} still counts every one.
+         */
+        public Builder requestLogLimit(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("requestLogLimit: " + max + " (expected: at least 1)");
+            }
+            this.requestLogLimit = max;
             return this;
         }
 

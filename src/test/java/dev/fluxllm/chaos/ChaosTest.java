@@ -93,6 +93,7 @@ class ChaosTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
     void mixedFaultsUnderLoadEndEveryCallExactlyOnceAndCorrectly() throws Exception {
         System.out.println("ChaosTest seed=" + SEED + " calls=" + CALLS + " rounds=" + ROUNDS + " mix=" + MIX
                 + " (replay with -Dchaos.seed=" + SEED + ")");
