@@ -33,7 +33,9 @@ class GracefulCloseTest {
         server.enqueue(Reply.text("whole answer").delay(Duration.ofMillis(200)));
         Mono<List<String>> stream = client.stream(ASK).as(ChatStreams::text).collectList().cache();
         Mono<ChatResponse> generate = client.generate(ASK).cache();
+        // One at a time: the server hands out replies in arrival order.
         stream.subscribe();
+        server.awaitRequests(1, BOUND);
         generate.subscribe();
         server.awaitRequests(2, BOUND);
 
