@@ -139,7 +139,8 @@ public final class OpenAiCompatClient implements AutoCloseable {
                 ? new TlsSettings(b.trustManagerFactory, b.trustAll) : null;
         this.transport = new HttpTransport(new TransportConfig(baseUrl, Map.copyOf(headers), b.connectTimeout,
                 b.responseTimeout, b.streamIdleTimeout, b.maxResponseBytes, "fluxllm-" + b.name,
-                b.maxConnections, b.pendingAcquireMaxCount, b.pendingAcquireTimeout, b.compression, tls),
+                b.maxConnections, b.pendingAcquireMaxCount, b.pendingAcquireTimeout, b.compression, tls,
+                b.httpVersion == HttpVersion.HTTP_2),
                 query(b.queryParams));
         this.chat = new ChatApi(transport, retryPolicy, maxEventBytes);
         this.endpoints = new EndpointCalls(transport, retryPolicy, maxEventBytes);
@@ -529,6 +530,7 @@ public final class OpenAiCompatClient implements AutoCloseable {
         private int pendingAcquireMaxCount = DEFAULT_PENDING_ACQUIRE_MAX_COUNT;
         private Duration pendingAcquireTimeout = DEFAULT_PENDING_ACQUIRE_TIMEOUT;
         private boolean compression = true;
+        private HttpVersion httpVersion = HttpVersion.HTTP_1_1;
         private TrustManagerFactory trustManagerFactory;
         private boolean trustAll;
         private String apiKeyHeader;
@@ -650,6 +652,16 @@ public final class OpenAiCompatClient implements AutoCloseable {
         /** Asks for gzip-compressed responses and decodes them (default on). */
         public Builder compression(boolean compression) {
             this.compression = compression;
+            return this;
+        }
+
+        /**
+         * Sets the HTTP version (default {@link HttpVersion#HTTP_1_1}). With {@link HttpVersion#HTTP_2}
+         * {@link #maxConnections(int)} counts connections, each carrying as many streams as the
+         * server allows.
+         */
+        public Builder httpVersion(HttpVersion version) {
+            this.httpVersion = Objects.requireNonNull(version, "httpVersion");
             return this;
         }
 

@@ -216,6 +216,21 @@ class SecurityTest {
     }
 
     static Tls tlsServer(Path dir) throws Exception {
+        return tlsServer(dir, new java.util.ArrayList<>(), SecurityTest::http11Tls);
+    }
+
+    static HttpServer http11Tls(KeyManagerFactory kmf) {
+        try {
+            SslContext context = SslContextBuilder.forServer(kmf).build();
+            return HttpServer.create().secure(spec -> spec.sslContext(context));
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A TLS server configured by {@code configure} from the key managers; it records each request's HTTP version. */
+    static Tls tlsServer(Path dir, java.util.List<String> versions,
+                         java.util.function.Function<KeyManagerFactory, HttpServer> configure) throws Exception {
         Path store = dir.resolve("server.p12");
         char[] pass = "changeit".toCharArray();
         Process keytool = new ProcessBuilder(new File(System.getProperty("java.home"), "bin/keytool").getPath(),
@@ -232,15 +247,14 @@ class SecurityTest {
         }
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keys, pass);
-        SslContext serverContext = SslContextBuilder.forServer(kmf).build();
         Certificate cert = keys.getCertificate("local");
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
         trusted.setCertificateEntry("local", cert);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trusted);
-        LocalServer server = LocalServer.start(HttpServer.create().secure(spec -> spec.sslContext(serverContext)),
-                (req, res) -> req.receive().aggregate().asString().flatMap(body -> body.contains("\"stream\":true")
+        LocalServer server = LocalServer.start(configure.apply(kmf),
+                (req, res) -> req.receive().aggregate().asString().doOnSubscribe(s -> versions.add(req.version().text())).flatMap(body -> body.contains("\"stream\":true")
                         ? res.header("Content-Type", "text/event-stream").sendString(Mono.just(FaultMatrixTest.STREAM)).then()
                         : res.header("Content-Type", "application/json").sendString(Mono.just(FaultMatrixTest.COMPLETION)).then()));
         return new Tls(server, tmf);

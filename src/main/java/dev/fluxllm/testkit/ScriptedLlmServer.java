@@ -17,6 +17,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
@@ -69,7 +70,11 @@ public final class ScriptedLlmServer implements AutoCloseable {
         // and a sample's JVM must be able to exit without close().
         this.loops = LoopResources.create("scripted-llm", 1, true);
         try {
-            this.server = HttpServer.create()
+            HttpServer http = HttpServer.create();
+            if (builder.http2) {
+                http = http.protocol(HttpProtocol.HTTP11, HttpProtocol.H2C);
+            }
+            this.server = http
                     .host("127.0.0.1")
                     .port(builder.port)
                     .runOn(loops)
@@ -208,6 +213,11 @@ public final class ScriptedLlmServer implements AutoCloseable {
         return stats.cancelledReaches(count).then();
     }
 
+    /** Returns the client connections open now (TCP connections: over HTTP/2 one carries many calls). */
+    public int openConnections() {
+        return connections.size();
+    }
+
     // ---- lifecycle ---------------------------------------------------------------------------
 
     /**
@@ -257,7 +267,9 @@ public final class ScriptedLlmServer implements AutoCloseable {
      * its response) in memory until the channel closes.
      */
     private void track(Connection connection) {
-        io.netty.channel.Channel channel = connection.channel();
+        // Over HTTP/2 the connection handed over is a stream; its parent is the TCP connection.
+        io.netty.channel.Channel channel = connection.channel() instanceof io.netty.handler.codec.http2.Http2StreamChannel
+                ? connection.channel().parent() : connection.channel();
         if (connections.add(channel)) {
             channel.closeFuture().addListener(f -> connections.remove(channel));
         }
@@ -286,6 +298,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
         private List<String> models = List.of(DEFAULT_MODEL);
         private int port;
         private int requestLogLimit = Integer.MAX_VALUE;
+        private boolean http2;
 
         private Builder() {
         }
@@ -325,6 +338,15 @@ public final class ScriptedLlmServer implements AutoCloseable {
                 throw new IllegalArgumentException("requestLogLimit: " + max + " (expected: at least 1)");
             }
             this.requestLogLimit = max;
+            return this;
+        }
+
+        /**
+         * Also speaks HTTP/2 in the clear (h2c, with prior knowledge or by upgrade) beside HTTP/1.1
+         * (default: HTTP/1.1 only).
+         */
+        public Builder http2() {
+            this.http2 = true;
             return this;
         }
 

@@ -16,6 +16,7 @@ import dev.fluxllm.support.FaultProxy.Fault;
 import dev.fluxllm.testkit.RecordedRequest;
 import dev.fluxllm.testkit.Reply;
 import dev.fluxllm.testkit.ScriptedLlmServer;
+import dev.fluxllm.HttpVersion;
 import dev.fluxllm.tools.ToolLoop;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +51,9 @@ class ChaosTest {
     static final long SEED = Long.getLong("chaos.seed", System.nanoTime());
     static final Map<Fault, Integer> MIX = new EnumMap<>(Map.of(Fault.NONE, 70, Fault.RESET_BEFORE_RESPONSE, 4,
             Fault.RESET_MID_BODY, 6, Fault.TRUNCATE, 5, Fault.HALF_CLOSE, 4, Fault.STALL, 3, Fault.TRICKLE, 8));
+    /** Over HTTP/2 a handful of connections carry every call: faults must be likelier to happen at all. */
+    static final Map<Fault, Integer> H2_MIX = new EnumMap<>(Map.of(Fault.NONE, 20, Fault.RESET_BEFORE_RESPONSE, 10,
+            Fault.RESET_MID_BODY, 25, Fault.TRUNCATE, 20, Fault.HALF_CLOSE, 10, Fault.STALL, 5, Fault.TRICKLE, 10));
 
     /** The exact answer the server gives to prompt {@code q<id>}: numbered words, so a repeat shows. */
     static String answer(String id) {
@@ -95,20 +99,32 @@ class ChaosTest {
     @Test
     @org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
     void mixedFaultsUnderLoadEndEveryCallExactlyOnceAndCorrectly() throws Exception {
-        System.out.println("ChaosTest seed=" + SEED + " calls=" + CALLS + " rounds=" + ROUNDS + " mix=" + MIX
+        run(HttpVersion.HTTP_1_1, CALLS, MIX);
+    }
+
+    /** Over h2c a fault on the one connection hits every stream it carries at once. */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
+    void overHttp2TheSameInvariantsHold() throws Exception {
+        run(HttpVersion.HTTP_2, Math.max(8, CALLS / 2), H2_MIX);
+    }
+
+    private void run(HttpVersion version, int calls, Map<Fault, Integer> mix) throws Exception {
+        System.out.println("ChaosTest " + version + " seed=" + SEED + " calls=" + calls + " rounds=" + ROUNDS + " mix=" + mix
                 + " (replay with -Dchaos.seed=" + SEED + ")");
         AtomicLong served = new AtomicLong();
-        try (ScriptedLlmServer server = ScriptedLlmServer.start();
-             FaultProxy proxy = FaultProxy.start(server.port(), SEED, MIX);
+        try (ScriptedLlmServer server = version == HttpVersion.HTTP_2 ? ScriptedLlmServer.builder().http2().start()
+                : ScriptedLlmServer.start();
+             FaultProxy proxy = FaultProxy.start(server.port(), SEED, mix);
              OpenAiCompatClient client = OpenAiCompatClient.builder()
                      .baseUrl("http://127.0.0.1:" + proxy.port() + "/v1").defaultModel("m")
                      .retryPolicy(RetryPolicy.builder().maxRetries(2).initialBackoff(Duration.ofMillis(5))
                              .maxBackoff(Duration.ofMillis(50)).build())
                      .responseTimeout(Duration.ofSeconds(10)).streamIdleTimeout(Duration.ofSeconds(3))
-                     .maxConnections(256).build()) {
+                     .maxConnections(256).httpVersion(version).build()) {
             server.setDefault(Reply.from(r -> script(r, served)));
             for (int round = 0; round < ROUNDS; round++) {
-                runRound(client, round, new Random(SEED + round));
+                runRound(client, round, new Random(SEED + round), calls);
             }
             Eventually.await(() -> client.activeConnections() == 0, Duration.ofSeconds(10), "connections released");
             System.out.println("ChaosTest faults injected: " + proxy.counts() + ", requests served: " + served.get());
@@ -117,9 +133,9 @@ class ChaosTest {
         }
     }
 
-    private void runRound(OpenAiCompatClient client, int round, Random random) throws InterruptedException {
-        int batchSize = CALLS / 8;
-        int singles = CALLS - batchSize;
+    private void runRound(OpenAiCompatClient client, int round, Random random, int calls) throws InterruptedException {
+        int batchSize = calls / 8;
+        int singles = calls - batchSize;
         Map<String, Outcome> outcomes = new ConcurrentHashMap<>();
         CountDownLatch done = new CountDownLatch(singles + 1);
         ToolLoop loop = ToolLoop.builder().client(client)

@@ -352,7 +352,7 @@ final class BodyStream<T> extends Flux<T> {
             }
             if (result == null && !decoder.isDone()) {
                 try {
-                    decoder.endOfBody(transportFailure != null);
+                    decoder.endOfBody(transportFailure != null || StreamResets.resetOf(conn) != null);
                 } catch (RuntimeException e) {
                     result = e;
                 }

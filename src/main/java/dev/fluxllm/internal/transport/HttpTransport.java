@@ -12,6 +12,7 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.net.ssl.SSLException;
 import reactor.core.publisher.Flux;
@@ -19,6 +20,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
+import reactor.netty.http.Http2SslContextSpec;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.client.Http2AllocationStrategy;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.util.Logger;
@@ -41,6 +45,7 @@ public final class HttpTransport implements AutoCloseable {
     private final TransportConfig config;
     private final ConnectionProvider pool;
     private final PoolStats poolStats = new PoolStats();
+    private final OpenStreams streams = new OpenStreams();
     private final HttpClient jsonClient;
     private final HttpClient sseClient;
     private final String query;
@@ -67,13 +72,20 @@ public final class HttpTransport implements AutoCloseable {
         boolean https = "https".equalsIgnoreCase(base.getScheme());
         this.pathPrefix = base.getRawPath() == null ? "" : base.getRawPath();
         this.secrets = Secrets.fromHeaders(config.headers());
-        this.pool = ConnectionProvider.builder(config.poolName())
+        ConnectionProvider.Builder poolBuilder = ConnectionProvider.builder(config.poolName())
                 .maxConnections(config.maxConnections())
                 .pendingAcquireMaxCount(config.pendingAcquireMaxCount())
                 .pendingAcquireTimeout(config.pendingAcquireTimeout())
                 .maxIdleTime(Duration.ofSeconds(30))
-                .metrics(true, () -> poolStats)
-                .build();
+                .metrics(true, () -> poolStats);
+        if (config.http2()) {
+            // Strict reuse: a burst fills the open connection's streams before it opens another.
+            poolBuilder.allocationStrategy(Http2AllocationStrategy.builder()
+                    .maxConnections(config.maxConnections())
+                    .strictConnectionReuse(true)
+                    .build());
+        }
+        this.pool = poolBuilder.build();
         // Host and port are given apart rather than in each request URI: parsed once, and Reactor
         // Netty's URI parsing misreads one-digit ports ("127.0.0.1:9" as a host name).
         HttpClient client = HttpClient.create(pool)
@@ -83,6 +95,7 @@ public final class HttpTransport implements AutoCloseable {
                 .disableRetry(true)
                 .followRedirect(false)
                 .compress(config.compress())
+                .protocol(protocols(config.http2(), https))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         config.connectTimeout().toMillis()))
                 .headers(h -> {
@@ -90,23 +103,46 @@ public final class HttpTransport implements AutoCloseable {
                     h.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
                 });
         if (https) {
-            client = secure(client, config.tls());
+            client = secure(client, config.tls(), config.http2());
+        }
+        if (config.http2()) {
+            // An HTTP/2 connection stays acquired by the pool while it lives: count the streams instead.
+            client = client.doOnRequest((request, connection) -> {
+                streams.track(connection.channel());
+                StreamResets.watch(connection);
+            });
         }
         this.jsonClient = client.headers(h -> h.set(HttpHeaderNames.ACCEPT, "application/json"));
         this.sseClient = client.headers(h -> h.set(HttpHeaderNames.ACCEPT, "text/event-stream"));
     }
 
-    private static HttpClient secure(HttpClient client, TlsSettings tls) {
+    /** HTTP/2 over TLS is offered by ALPN beside HTTP/1.1; in the clear it can only be h2c with prior knowledge. */
+    private static HttpProtocol[] protocols(boolean http2, boolean https) {
+        if (!http2) {
+            return new HttpProtocol[] {HttpProtocol.HTTP11};
+        }
+        return https ? new HttpProtocol[] {HttpProtocol.H2, HttpProtocol.HTTP11} : new HttpProtocol[] {HttpProtocol.H2C};
+    }
+
+    private static HttpClient secure(HttpClient client, TlsSettings tls, boolean http2) {
         if (tls == null) {
             return client.secure();
         }
-        try {
-            SslContextBuilder builder = SslContextBuilder.forClient();
+        Consumer<SslContextBuilder> trust = builder -> {
             if (tls.insecureTrustAll()) {
                 builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
             } else if (tls.trustManagerFactory() != null) {
                 builder.trustManager(tls.trustManagerFactory());
             }
+        };
+        if (http2) {
+            // Http2SslContextSpec adds the ALPN configuration (h2, http/1.1) and HTTP/2's cipher rules.
+            Http2SslContextSpec spec = Http2SslContextSpec.forClient().configure(trust);
+            return client.secure(s -> s.sslContext(spec));
+        }
+        try {
+            SslContextBuilder builder = SslContextBuilder.forClient();
+            trust.accept(builder);
             var context = builder.build();
             return client.secure(spec -> spec.sslContext(context));
         } catch (SSLException e) {
@@ -114,9 +150,9 @@ public final class HttpTransport implements AutoCloseable {
         }
     }
 
-    /** Returns the connections currently handed out by the pool (0 when idle). */
+    /** Returns the connections currently handed out by the pool, over HTTP/2 the open streams (0 when idle). */
     public int activeConnections() {
-        return poolStats.acquired();
+        return config.http2() ? streams.size() : poolStats.acquired();
     }
 
     /** Sends a {@code GET} without retries and emits the whole reply, whatever its status. */
@@ -142,7 +178,7 @@ public final class HttpTransport implements AutoCloseable {
                 watch.headersArrived();
                 observer.responseHeaders(resp.status().code(), resp.responseHeaders()::get);
                 boolean success = resp.status().code() / 100 == 2;
-                return collect(conn, success ? config.maxResponseBytes() : MAX_ERROR_BODY, !success, watch)
+                return collect(conn, success ? config.maxResponseBytes() : MAX_ERROR_BODY, !success, watch, what)
                         .map(bytes -> new HttpReply(resp.status().code(), resp.status().reasonPhrase(),
                                 resp.responseHeaders(), success ? bytes : secrets.redact(bytes)))
                         .doOnNext(r -> {
@@ -178,7 +214,7 @@ public final class HttpTransport implements AutoCloseable {
                             log.debug("{} -> {} (stream)", what, resp.status().code());
                         }
                         if (resp.status().code() / 100 != 2 || !isEventStream(resp.responseHeaders())) {
-                            return collect(conn, MAX_ERROR_BODY, true, watch).flatMapMany(bytes -> Flux.<T>error(
+                            return collect(conn, MAX_ERROR_BODY, true, watch, what).flatMapMany(bytes -> Flux.<T>error(
                                     nonStreamReply.apply(new HttpReply(resp.status().code(),
                                             resp.status().reasonPhrase(), resp.responseHeaders(),
                                             secrets.redact(bytes)))));
@@ -208,13 +244,18 @@ public final class HttpTransport implements AutoCloseable {
         return new BodyStream<>(conn, decoder, watch);
     }
 
-    private static Mono<byte[]> collect(Connection conn, int max, boolean truncate, CallWatch<?> watch) {
+    private static Mono<byte[]> collect(Connection conn, int max, boolean truncate, CallWatch<?> watch, String what) {
         return conn.inbound().receive()
                 .reduce(new BodyCollector(max, truncate), (c, buf) -> {
                     watch.touch();
                     return c.add(buf);
                 })
-                .map(BodyCollector::toByteArray)
+                .flatMap(c -> {
+                    var reset = StreamResets.resetOf(conn);
+                    return reset == null ? Mono.just(c.toByteArray()) : Mono.error(ExceptionFactory.connection(
+                            "HTTP/2 stream reset by the server (" + reset.errorCode() + ") before the body was complete: " + what,
+                            true, null));
+                })
                 .doFinally(signal -> {
                     if (signal != SignalType.ON_COMPLETE) {
                         conn.dispose();

@@ -18,16 +18,18 @@ import java.util.Map;
  * @param pendingAcquireTimeout  longest wait for a connection
  * @param compress               whether to ask for gzip and decode it
  * @param tls                    TLS settings for https, null for the JDK defaults
+ * @param http2                  whether to speak HTTP/2 (ALPN over TLS, prior-knowledge h2c in the clear)
  */
 public record TransportConfig(String baseUrl, Map<String, String> headers, Duration connectTimeout,
                               Duration responseTimeout, Duration idleTimeout, int maxResponseBytes,
                               String poolName, int maxConnections, int pendingAcquireMaxCount,
-                              Duration pendingAcquireTimeout, boolean compress, TlsSettings tls) {
+                              Duration pendingAcquireTimeout, boolean compress, TlsSettings tls,
+                              boolean http2) {
 
     /** Shows header names only: values carry the API key. */
     @Override
     public String toString() {
         return "TransportConfig[baseUrl=" + baseUrl + ", headers=" + headers.keySet() + ", connectTimeout="
-                + connectTimeout + ", responseTimeout=" + responseTimeout + ", idleTimeout=" + idleTimeout + "]";
+                + connectTimeout + ", responseTimeout=" + responseTimeout + ", idleTimeout=" + idleTimeout + ", http2=" + http2 + "]";
     }
 }

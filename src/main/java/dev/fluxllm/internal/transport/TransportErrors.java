@@ -24,6 +24,20 @@ final class TransportErrors {
         return t instanceof PrematureCloseException;
     }
 
+    private static Throwable http2(io.netty.handler.codec.http2.Http2Exception e, String what) {
+        if (String.valueOf(e.getMessage()).contains("First received frame was not SETTINGS")) {
+            // An HTTP/1.1 server answering h2c prior knowledge: retrying cannot help.
+            return ExceptionFactory.connection("The server does not speak HTTP/2 in the clear (h2c with prior knowledge): "
+                    + what + " was answered in HTTP/1.1; use HttpVersion.HTTP_1_1 for it", false, e);
+        }
+        if (e instanceof io.netty.handler.codec.http2.Http2Exception.StreamException) {
+            return ExceptionFactory.connection("HTTP/2 stream reset (" + e.error() + "): " + what + " (" + e.getMessage()
+                    + ")", true, e);
+        }
+        return ExceptionFactory.connection("HTTP/2 connection error (" + e.error() + "): " + what + " (" + e.getMessage()
+                + ")", true, e);
+    }
+
     static Throwable map(Throwable t, String what) {
         if (t instanceof OpenAiCompatException || t instanceof IllegalArgumentException) {
             return t;
@@ -77,6 +91,9 @@ final class TransportErrors {
         if (t instanceof io.netty.handler.codec.DecoderException) {
             return ExceptionFactory.malformed("The response could not be decoded: " + what + " (" + t.getMessage() + ")",
                     null, false, t);
+        }
+        if (t instanceof io.netty.handler.codec.http2.Http2Exception h2) {
+            return http2(h2, what);
         }
         if (t instanceof Exception) {
             // Whatever else the transport throws still reaches the caller typed, never raw.
