@@ -5,9 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fluxllm.testkit.Reply;
 import dev.fluxllm.testkit.ScriptedLlmServer;
 import java.time.Duration;
+import dev.fluxllm.batch.BatchAbortedException;
+import dev.fluxllm.batch.BatchOptions;
+import dev.fluxllm.batch.BatchResult;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -68,6 +77,36 @@ class GracefulCloseTest {
                 .verify(BOUND);
         server.awaitCancelledStreams(1, BOUND);
         assertThat(client.activeConnections()).isZero();
+    }
+
+    @Test
+    void aBatchStopsTakingInputsAndReportsWhatFinishedAndWhatDidNot() throws InterruptedException {
+        server.setDefault(Reply.text("done here").delay(Duration.ofMillis(100)));
+        AtomicLong pulled = new AtomicLong();
+        Flux<ChatRequest> inputs = Flux.range(0, 1000).map(i -> ChatRequest.builder().user("q" + i).build())
+                .doOnNext(r -> pulled.incrementAndGet());
+        List<BatchResult> results = new CopyOnWriteArrayList<>();
+        AtomicReference<Throwable> end = new AtomicReference<>();
+        CountDownLatch ended = new CountDownLatch(1);
+        client.generateAll(inputs, BatchOptions.builder().maxConcurrency(4).build())
+                .subscribe(results::add, e -> {
+                    end.set(e);
+                    ended.countDown();
+                }, ended::countDown);
+        server.awaitRequests(4, BOUND);
+
+        StepVerifier.create(client.closeGracefully(Duration.ofSeconds(5))).expectComplete().verify(BOUND);
+        assertThat(ended.await(BOUND.toMillis(), TimeUnit.MILLISECONDS)).as("the batch ended").isTrue();
+
+        assertThat(end.get()).isInstanceOf(BatchAbortedException.class)
+                .hasCauseInstanceOf(ClientClosedException.class).hasMessageContaining("closing");
+        assertThat(results).as("one result for every input taken").hasSize((int) pulled.get());
+        assertThat(results.stream().filter(BatchResult::isSuccess).count())
+                .as("the calls in flight finished").isEqualTo(server.requestCount());
+        assertThat(server.requestCount()).as("nothing sent after the close began").isBetween(4, 8);
+        assertThat(results.stream().filter(r -> !r.isSuccess()))
+                .allSatisfy(r -> assertThat(r.error()).isInstanceOf(ClientClosedException.class));
+        assertThat(pulled.get()).as("inputs stopped being pulled").isLessThan(20);
     }
 
     @Test

@@ -8,6 +8,10 @@ import dev.fluxllm.OpenAiCompatException;
  * (by default 401 and 403; see {@link BatchOptions.Builder#abortOn}). The cause is that error;
  * {@link #index()} names the input that got it. Calls still in flight were cancelled and inputs
  * not yet taken were never requested from upstream.
+ *
+ * <p>When the client is closing ({@link dev.fluxllm.ClientClosedException}), the batch stops
+ * taking inputs, lets its calls in flight finish as the close allows, emits a result for every
+ * input it took (failed ones carry the close), and then ends with this exception.
  */
 public class BatchAbortedException extends OpenAiCompatException {
 

@@ -2,6 +2,7 @@ package dev.fluxllm.batch;
 
 import dev.fluxllm.ChatRequest;
 import dev.fluxllm.ChatResponse;
+import dev.fluxllm.ClientClosedException;
 import dev.fluxllm.OpenAiCompatException;
 import dev.fluxllm.RateLimitException;
 import dev.fluxllm.internal.transport.CallObserver;
@@ -291,11 +292,37 @@ final class BatchCoordinator {
                 resends.add(item);
                 return;
             }
+        } else if (error instanceof ClientClosedException) {
+            stopTaking(item, error, now);
+            return;
         } else if (options.abortOn().test(error)) {
             abort(item, error);
             return;
         }
         finish(item, null, error, now);
+    }
+
+    /**
+     * The client is closing: no input more is pulled, the inputs already taken but not sent get
+     * the error as their result, the calls in flight finish as the close allows, and the batch
+     * then ends with a BatchAbortedException naming the first input that met the close.
+     */
+    private void stopTaking(Item item, Throwable error, long now) {
+        finish(item, null, error, now);
+        if (upstreamError == null) {
+            upstreamError = new BatchAbortedException(item.index, error);
+        }
+        if (!upstreamDone) {
+            upstreamDone = true;
+            upstream.cancel();
+        }
+        if (staged != null) {
+            finish(staged, null, error, now);
+            staged = null;
+        }
+        while (!resends.isEmpty()) {
+            finish(resends.poll(), null, error, now);
+        }
     }
 
     private long backoff(int retry) {

@@ -1,5 +1,6 @@
 package dev.fluxllm.internal.transport;
 
+import dev.fluxllm.ClientClosedException;
 import dev.fluxllm.internal.error.ExceptionFactory;
 import dev.fluxllm.internal.error.Secrets;
 import io.netty.buffer.Unpooled;
@@ -235,9 +236,9 @@ public final class HttpTransport implements AutoCloseable {
      * and their subscribers, waiting for the server).
      */
     private <T> Flux<T> guard(CallWatch<T> watch, Flux<T> call, String what) {
-        return watch.guard(call, openCalls, () -> ExceptionFactory.connection(openCalls.draining()
+        return watch.guard(call, openCalls, () -> new ClientClosedException(openCalls.draining()
                 ? "The client is closing (closeGracefully): no new calls are accepted; " + what + " was not sent"
-                : "The client was closed; " + what + " did not complete", false, null), t -> TransportErrors.map(t, what));
+                : "The client was closed; " + what + " did not complete"), t -> TransportErrors.map(t, what));
     }
 
     private static <T> Flux<T> decode(Connection conn, BodyDecoder<T> decoder, CallWatch<?> watch) {
