@@ -12,11 +12,6 @@ import dev.fluxllm.support.FaultProxy;
 import dev.fluxllm.support.FaultProxy.Fault;
 import dev.fluxllm.testkit.Reply;
 import dev.fluxllm.testkit.ScriptedLlmServer;
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -27,7 +22,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -120,54 +114,7 @@ class SoakTest {
                     .append(s.failures()).append('\n');
         }
         Files.writeString(dir.resolve("soak.csv"), csv);
-        plot(samples, dir.resolve("soak.png"));
+        SoakPlot.plot(samples, dir.resolve("soak.png"));
     }
 
-    /** Four series on one chart, each scaled to its own maximum, so flat lines read as flat. */
-    private static void plot(List<Sample> samples, Path png) throws IOException {
-        int w = 1000;
-        int h = 500;
-        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, w, h);
-        g.setColor(Color.BLACK);
-        g.drawString("Soak: " + samples.get(samples.size() - 1).seconds() + " s, " + samples.get(samples.size() - 1).calls()
-                + " calls (each series scaled to its maximum, labelled)", 20, 20);
-        String[] names = {"heap after GC (MB)", "open fds", "threads", "connections in use"};
-        Color[] colors = {Color.BLUE, new Color(0, 140, 0), Color.RED, Color.DARK_GRAY};
-        long last = Math.max(1, samples.get(samples.size() - 1).seconds());
-        for (int series = 0; series < 4; series++) {
-            double max = 1;
-            for (Sample s : samples) {
-                max = Math.max(max, value(s, series));
-            }
-            g.setColor(colors[series]);
-            g.setStroke(new BasicStroke(2));
-            int px = -1;
-            int py = -1;
-            for (Sample s : samples) {
-                int x = 60 + (int) ((w - 100) * s.seconds() / (double) last);
-                int y = h - 40 - (int) ((h - 100) * value(s, series) / max);
-                if (px >= 0) {
-                    g.drawLine(px, py, x, y);
-                }
-                px = x;
-                py = y;
-            }
-            g.drawString(names[series] + " (max " + (long) max + ")", 60 + series * 230, 45);
-        }
-        g.dispose();
-        ImageIO.write(image, "png", png.toFile());
-    }
-
-    private static double value(Sample s, int series) {
-        return switch (series) {
-            case 0 -> s.heapMb();
-            case 1 -> s.fds();
-            case 2 -> s.threads();
-            default -> s.connections();
-        };
-    }
 }
