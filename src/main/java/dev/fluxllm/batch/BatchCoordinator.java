@@ -54,6 +54,7 @@ final class BatchCoordinator {
     private FluxSink<BatchResult> sink;
     private Upstream upstream;
     private final RequestWindow requestWindow;
+    private final RequestBucket requestBucket;
     private final TokenWindow tokenWindow;
     private final AdaptiveLimit limit;
     private final HeaderPacer pacer = new HeaderPacer();
@@ -79,7 +80,8 @@ final class BatchCoordinator {
     private Disposable timer;
     private long timerAt = Long.MAX_VALUE;
     private long timerGeneration;
-    private boolean changed;
+    /** Results finished since the last progress report: progress is told when a result is ready. */
+    private long resultsSinceReport;
 
     public BatchCoordinator(Flux<ChatRequest> requests, Function<ChatRequest, Mono<ChatResponse>> call,
                             BatchOptions options) {
@@ -87,9 +89,11 @@ final class BatchCoordinator {
         this.call = call;
         this.options = options;
         this.requestWindow = options.requestsPerMinute() > 0 ? new RequestWindow(options.requestsPerMinute()) : null;
+        this.requestBucket = options.requestsPerMinute() > 0
+                ? new RequestBucket(options.requestsPerMinute(), options.requestBurst()) : null;
         this.tokenWindow = options.tokensPerMinute() > 0 ? new TokenWindow(options.tokensPerMinute()) : null;
         this.limit = new AdaptiveLimit(options.minConcurrency(), options.maxConcurrency(),
-                options.decreaseFactor(), options.adaptive());
+                options.decreaseFactor(), options.adaptive(), options.rateLimitTolerance());
         this.reorder = options.ordered() ? new BatchResult[options.maxBuffered()] : null;
     }
 
@@ -133,15 +137,14 @@ final class BatchCoordinator {
                 Runnable event;
                 while ((event = events.poll()) != null && !terminated) {
                     event.run();
-                    changed = true;
                 }
                 if (!terminated) {
                     emit();
                     start();
                     emit();
                     finishIfDone();
-                    if (changed && !terminated) {
-                        changed = false;
+                    if (resultsSinceReport > 0 && !terminated) {
+                        resultsSinceReport = 0;
                         report(false);
                     }
                 }
@@ -203,6 +206,7 @@ final class BatchCoordinator {
         long at = Math.max(now, pausedUntil);
         if (requestWindow != null) {
             at = Math.max(at, requestWindow.allowedAt(now));
+            at = Math.max(at, requestBucket.allowedAt(now));
         }
         if (estimate > 0) {
             if (tokenWindow != null) {
@@ -216,7 +220,6 @@ final class BatchCoordinator {
     }
 
     private void launch(Item item, long now) {
-        changed = true;
         item.sends++;
         item.retriesThisSend = 0;
         item.startSeq = ++startSeq;
@@ -225,6 +228,7 @@ final class BatchCoordinator {
         }
         if (requestWindow != null) {
             requestWindow.record(now);
+            requestBucket.take(now);
         }
         if (tokenWindow != null) {
             item.tokenEntry = tokenWindow.record(now, item.estimate);
@@ -340,6 +344,7 @@ final class BatchCoordinator {
         } else {
             failed++;
         }
+        resultsSinceReport++;
         if (reorder != null) {
             reorder[(int) (item.index % reorder.length)] = result;
         } else {
@@ -522,6 +527,7 @@ final class BatchCoordinator {
                 long now = now();
                 if (requestWindow != null) {
                     requestWindow.record(now);
+                    requestBucket.take(now);
                 }
                 if (cause instanceof RateLimitException) {
                     rateLimited++;

@@ -43,6 +43,9 @@ public final class BatchOptions {
     /** Default completion tokens assumed for a request without {@code max_tokens}: 256. */
     public static final int DEFAULT_COMPLETION_TOKEN_ESTIMATE = 256;
 
+    /** Default share of recent calls that may get a 429 before the adaptive limit shrinks: 5 %. */
+    public static final double DEFAULT_RATE_LIMIT_TOLERANCE = 0.05;
+
     /** Ends the batch on errors that make every later request fail too: 401 and 403. */
     public static final Predicate<Throwable> AUTH_ERRORS =
             e -> e instanceof AuthenticationException || e instanceof PermissionDeniedException;
@@ -52,6 +55,8 @@ public final class BatchOptions {
     private final boolean adaptive;
     private final double decreaseFactor;
     private final int requestsPerMinute;
+    private final int requestBurst;
+    private final double rateLimitTolerance;
     private final long tokensPerMinute;
     private final boolean ordered;
     private final int maxBuffered;
@@ -71,6 +76,8 @@ public final class BatchOptions {
         this.adaptive = b.adaptive;
         this.decreaseFactor = b.decreaseFactor;
         this.requestsPerMinute = b.requestsPerMinute;
+        this.requestBurst = b.requestBurst;
+        this.rateLimitTolerance = b.rateLimitTolerance;
         this.tokensPerMinute = b.tokensPerMinute;
         this.ordered = b.ordered;
         this.maxBuffered = b.maxBuffered > 0 ? b.maxBuffered : Math.max(4 * b.maxConcurrency, 64);
@@ -116,6 +123,21 @@ public final class BatchOptions {
     /** Returns the most requests started in any 60 s window, 0 for no limit. */
     public int requestsPerMinute() { return requestsPerMinute; }
 
+    /**
+     * Returns the most requests started at once from a rested budget: the setting, or one
+     * second's share of {@link #requestsPerMinute()} (at least 1) when none was set; 0 without a
+     * request limit.
+     */
+    public int requestBurst() {
+        if (requestsPerMinute == 0) {
+            return 0;
+        }
+        return requestBurst > 0 ? Math.min(requestBurst, requestsPerMinute) : Math.max(1, (requestsPerMinute + 59) / 60);
+    }
+
+    /** Returns the share of recent calls that may get a 429 before the adaptive limit shrinks. */
+    public double rateLimitTolerance() { return rateLimitTolerance; }
+
     /** Returns the most estimated tokens started in any 60 s window, 0 for no limit. */
     public long tokensPerMinute() { return tokensPerMinute; }
 
@@ -146,7 +168,8 @@ public final class BatchOptions {
     @Override
     public String toString() {
         return "BatchOptions[maxConcurrency=" + maxConcurrency + ", minConcurrency=" + minConcurrency
-                + ", adaptive=" + adaptive + ", requestsPerMinute=" + requestsPerMinute
+                + ", adaptive=" + adaptive + ", rateLimitTolerance=" + rateLimitTolerance
+                + ", requestsPerMinute=" + requestsPerMinute + ", requestBurst=" + requestBurst()
                 + ", tokensPerMinute=" + tokensPerMinute + ", ordered=" + ordered + ", maxBuffered=" + maxBuffered
                 + ", maxRateLimitRetries=" + maxRateLimitRetries + "]";
     }
@@ -158,6 +181,8 @@ public final class BatchOptions {
         private boolean adaptive = true;
         private double decreaseFactor = DEFAULT_DECREASE_FACTOR;
         private int requestsPerMinute;
+        private int requestBurst;
+        private double rateLimitTolerance = DEFAULT_RATE_LIMIT_TOLERANCE;
         private long tokensPerMinute;
         private boolean ordered = true;
         private int maxBuffered;
@@ -178,6 +203,8 @@ public final class BatchOptions {
             adaptive = o.adaptive;
             decreaseFactor = o.decreaseFactor;
             requestsPerMinute = o.requestsPerMinute;
+            requestBurst = o.requestBurst;
+            rateLimitTolerance = o.rateLimitTolerance;
             tokensPerMinute = o.tokensPerMinute;
             ordered = o.ordered;
             maxBuffered = o.maxBufferedSetting;
@@ -203,9 +230,11 @@ public final class BatchOptions {
         }
 
         /**
-         * Sets whether the concurrency limit adapts (default on): each 429 multiplies it by the
+         * Sets whether the concurrency limit adapts (default on): a 429 multiplies it by the
          * {@linkplain #decreaseFactor decrease factor} (once per wave of calls that were already in
-         * flight), and every success adds {@code 1/limit}, so a full round of successes adds one.
+         * flight) when more than the {@linkplain #rateLimitTolerance tolerated share} of recent
+         * calls got one, and every success adds {@code 1/limit}, so a full round of successes adds
+         * one, back up to {@link #maxConcurrency}.
          */
         public Builder adaptive(boolean adaptive) {
             this.adaptive = adaptive;
@@ -223,11 +252,40 @@ public final class BatchOptions {
 
         /**
          * Sets the most requests started in any 60 s window, counting resends; 0 means no limit
-         * (default 0). Resends made inside the client by its {@link RetryPolicy} are counted when
-         * they are scheduled; build the client with {@link RetryPolicy#none()} for an exact bound.
+         * (default 0). Starts are also smoothed: a bucket refilled at {@code rpm / 60} per second
+         * holds at most {@link #requestBurst} of them, so the minute's budget is spread over the
+         * minute instead of going out in its first second. Resends made inside the client by its
+         * {@link RetryPolicy} are counted when they are scheduled; build the client with
+         * {@link RetryPolicy#none()} for an exact bound.
          */
         public Builder requestsPerMinute(int rpm) {
             this.requestsPerMinute = atLeast("requestsPerMinute", rpm, 0);
+            return this;
+        }
+
+        /**
+         * Sets the most requests started at once from a rested budget, with
+         * {@link #requestsPerMinute}: 1 spaces starts evenly, {@code rpm} lets the whole minute
+         * go at once (the sliding 60 s window still holds). Default: one second's share,
+         * {@code ceil(rpm / 60)}.
+         */
+        public Builder requestBurst(int burst) {
+            this.requestBurst = atLeast("requestBurst", burst, 1);
+            return this;
+        }
+
+        /**
+         * Sets the share of recent calls (an average over about the last 64 outcomes) that may
+         * get a 429 before the adaptive limit shrinks, from 0 (every 429 shrinks it) to below 1
+         * (default 0.05). Sporadic 429s, such as a shared gateway's noise, then cost a resend each
+         * but not a quarter of the concurrency; a real overload, which answers most calls with
+         * 429, still shrinks the limit within a few calls.
+         */
+        public Builder rateLimitTolerance(double tolerance) {
+            if (!(tolerance >= 0 && tolerance < 1)) {
+                throw new IllegalArgumentException("rateLimitTolerance must be at least 0 and below 1, got " + tolerance);
+            }
+            this.rateLimitTolerance = tolerance;
             return this;
         }
 

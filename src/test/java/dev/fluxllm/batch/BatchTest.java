@@ -68,7 +68,8 @@ class BatchTest {
     @Test
     void requestsPerMinuteNeverExceededInAnySixtySecondWindow() {
         FakeEndpoint fake = FakeEndpoint.fixed(Duration.ofMillis(300));
-        BatchOptions options = BatchOptions.builder().maxConcurrency(8).requestsPerMinute(10).build();
+        // A burst of the whole minute: the sliding window alone bounds the starts.
+        BatchOptions options = BatchOptions.builder().maxConcurrency(8).requestsPerMinute(10).requestBurst(10).build();
 
         List<BatchResult> results = run(inputs(35), fake, options, Duration.ofMinutes(10));
 
@@ -80,6 +81,74 @@ class BatchTest {
         }
         // Not slower than the limit needs: 35 starts at 10 per minute begin by the fourth minute.
         assertThat(starts.get(34)).isEqualTo(180_000);
+    }
+
+    @Test
+    void requestsPerMinuteIsSpreadOverTheMinuteByDefault() {
+        FakeEndpoint fake = FakeEndpoint.fixed(Duration.ofMillis(300));
+        BatchOptions options = BatchOptions.builder().maxConcurrency(8).requestsPerMinute(120).build();
+        assertThat(options.requestBurst()).as("one second's share").isEqualTo(2);
+
+        List<BatchResult> results = run(inputs(20), fake, options, Duration.ofMinutes(10));
+
+        assertEachIndexOnce(results, 20);
+        List<Long> starts = fake.starts.stream().sorted().toList();
+        // Two at once from the rested bucket, then one every 500 ms: not the minute's 120 in its first second.
+        assertThat(starts.subList(0, 4)).containsExactly(0L, 0L, 500L, 1_000L);
+        assertThat(starts.get(19)).isEqualTo(9_000L);
+        for (int i = 2; i < starts.size(); i++) {
+            assertThat(starts.get(i) - starts.get(i - 1)).as("gap before start %d", i).isEqualTo(500L);
+        }
+    }
+
+    @Test
+    void sporadic429sDoNotHoldTheLimitDown() {
+        // 2 % of calls get a 429 with Retry-After 0: noise, not overload.
+        FakeEndpoint fake = new FakeEndpoint((i, a, t) -> i % 50 == 7 && a == 1
+                ? Mono.delay(Duration.ofMillis(100)).then(Mono.error(rateLimited(Duration.ZERO)))
+                : ok(i).delayElement(Duration.ofMillis(100)));
+        List<BatchProgress> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BatchOptions options = BatchOptions.builder().maxConcurrency(32).onProgress(progress::add).build();
+
+        List<BatchResult> results = run(inputs(3_000), fake, options, Duration.ofMinutes(10));
+
+        assertEachIndexOnce(results, 3_000);
+        assertThat(progress.stream().mapToInt(BatchProgress::concurrencyLimit).min().orElseThrow())
+                .as("the limit never fell").isEqualTo(32);
+        assertThat(progress.get(progress.size() - 1).rateLimited()).isEqualTo(60);
+    }
+
+    @Test
+    void withoutToleranceEvery429ShrinksTheLimitAndItClimbsBack() {
+        FakeEndpoint fake = new FakeEndpoint((i, a, t) -> i < 40 && i % 10 == 7 && a == 1
+                ? Mono.delay(Duration.ofMillis(100)).then(Mono.error(rateLimited(Duration.ZERO)))
+                : ok(i).delayElement(Duration.ofMillis(100)));
+        List<BatchProgress> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BatchOptions options = BatchOptions.builder().maxConcurrency(32).rateLimitTolerance(0)
+                .onProgress(progress::add).build();
+
+        List<BatchResult> results = run(inputs(3_000), fake, options, Duration.ofMinutes(10));
+
+        assertEachIndexOnce(results, 3_000);
+        assertThat(progress.stream().mapToInt(BatchProgress::concurrencyLimit).min().orElseThrow()).isLessThan(32);
+        assertThat(progress.get(progress.size() - 1).concurrencyLimit()).as("recovered once the 429s stopped")
+                .isEqualTo(32);
+    }
+
+    @Test
+    void onProgressIsToldOncePerResultAndAtTheEnd() {
+        FakeEndpoint fake = FakeEndpoint.fixed(Duration.ofMillis(10));
+        List<BatchProgress> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<BatchResult> results = run(inputs(50), fake, BatchOptions.builder().maxConcurrency(1)
+                .onProgress(progress::add).build(), Duration.ofMinutes(1));
+
+        assertEachIndexOnce(results, 50);
+        // One call at a time: each report follows exactly one new result; the last result's report is the final one.
+        assertThat(progress).hasSize(50);
+        for (int i = 0; i < 50; i++) {
+            assertThat(progress.get(i).done()).isEqualTo(i + 1);
+            assertThat(progress.get(i).finished()).isEqualTo(i == 49);
+        }
     }
 
     @Test
