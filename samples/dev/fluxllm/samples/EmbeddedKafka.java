@@ -58,6 +58,15 @@ public final class EmbeddedKafka implements AutoCloseable {
             List<NewTopic> topics = partitions.entrySet().stream()
                     .map(e -> new NewTopic(e.getKey(), e.getValue(), (short) 1)).toList();
             admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+            // Created is not yet served: wait until every partition has a leader.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!admin.describeTopics(partitions.keySet()).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topics " + partitions.keySet() + " have no leaders yet");
+                }
+                Thread.onSpinWait();
+            }
         } catch (Exception e) {
             throw new IllegalStateException("could not create topics " + partitions.keySet(), e);
         }

@@ -246,7 +246,7 @@ public final class KafkaBatchWorker implements AutoCloseable {
 
         /**
          * Sets the most inputs taken and not done at once, beyond which the partitions are paused;
-         * at least 1, 0 for {@link BatchOptions#maxBuffered()} (default). Also caps
+         * at least 1, 0 for {@code max(4 * maxBuffered, 256)} (default; see {@link BatchOptions#maxBuffered()}). Also caps
          * {@code max.poll.records}, so at most twice this many are ever held.
          */
         public Builder maxInFlight(int max) {

@@ -93,7 +93,8 @@ final class PollLoop implements Runnable {
         this.call = config.call;
         BatchOptions o = config.options;
         this.options = o.ordered() ? o.toBuilder().ordered(false).build() : o;
-        this.window = config.maxInFlight > 0 ? config.maxInFlight : options.maxBuffered();
+        // Generous by default: an input waiting for a resend holds its partition's offset, not the others' work.
+        this.window = config.maxInFlight > 0 ? config.maxInFlight : Math.max(4 * options.maxBuffered(), 256);
         this.exactlyOnce = config.delivery == Delivery.EXACTLY_ONCE;
     }
 

@@ -59,8 +59,10 @@ final class KafkaTestSupport {
 
     /** Produces the values round-robin over the partitions, in order within each. */
     static void produce(Job job, List<String> values) {
+        // One request in flight: order kept under retries without the idempotent producer's sequence state.
         try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap(),
-                "linger.ms", "5"), new StringSerializer(), new StringSerializer())) {
+                "linger.ms", "5", "enable.idempotence", "false", "acks", "all",
+                "max.in.flight.requests.per.connection", "1"), new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < values.size(); i++) {
                 p.send(new ProducerRecord<>(job.input, i % job.partitions, null, values.get(i)));
             }
