@@ -14,6 +14,8 @@ import org.apache.kafka.common.test.TestKitNodes;
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
+    private static EmbeddedKafka shared;
+
     private final KafkaClusterTestKit cluster;
 
     private EmbeddedKafka(KafkaClusterTestKit cluster) {
@@ -40,6 +42,16 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("the embedded Kafka node did not start", e);
         }
+    }
+
+    /** Returns one node shared by every caller in this JVM, started on first use and stopped at exit. */
+    public static synchronized EmbeddedKafka shared() {
+        if (shared == null) {
+            shared = start();
+            EmbeddedKafka node = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(node::close, "embedded-kafka-stop"));
+        }
+        return shared;
     }
 
     /** Returns the {@code bootstrap.servers} value of the node. */

@@ -26,19 +26,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** One embedded broker for all Kafka tests of this JVM, and the topic chores they share. */
 final class KafkaTestSupport {
 
-    private static EmbeddedKafka broker;
     private static final AtomicInteger JOBS = new AtomicInteger();
 
     private KafkaTestSupport() {
     }
 
-    static synchronized String bootstrap() {
-        if (broker == null) {
-            broker = EmbeddedKafka.start();
-            EmbeddedKafka b = broker;
-            Runtime.getRuntime().addShutdownHook(new Thread(b::close));
-        }
-        return broker.bootstrapServers();
+    static String bootstrap() {
+        return EmbeddedKafka.shared().bootstrapServers();
     }
 
     /** A fresh job: its own topics and group, so tests never see each other's records. */
