@@ -101,6 +101,28 @@ class ArchitectureTest {
                 .because("Netty types are machinery, not part of the public API");
     }
 
+    static ArchRule kafkaStaysInTheKafkaPackage() {
+        return noClasses().that().resideOutsideOfPackages("dev.fluxllm.kafka..")
+                .should().dependOnClassesThat().resideInAPackage("org.apache.kafka..")
+                .because("kafka-clients is optional: without it on the class path the rest of the library loads and works");
+    }
+
+    static ArchRule batchNeverImportsKafka() {
+        return noClasses().that().resideInAPackage("dev.fluxllm.batch..")
+                .should().dependOnClassesThat().resideInAPackage("dev.fluxllm.kafka..")
+                .because("the kafka worker builds on the batch engine and its line format, not the other way");
+    }
+
+    @Test
+    void kafkaClassesOnlyInTheKafkaPackage() {
+        kafkaStaysInTheKafkaPackage().check(LIBRARY);
+    }
+
+    @Test
+    void batchUsesNoKafka() {
+        batchNeverImportsKafka().check(LIBRARY);
+    }
+
     @Test
     void capabilitiesAndTheCoreHaveNoCycles() {
         capabilitiesAndCoreAreFreeOfCycles().check(LIBRARY);
