@@ -62,6 +62,16 @@ public interface LlmListener {
     default void onResponse(LlmCall call, Object response) {
     }
 
+    /**
+     * Returns whether this listener also hears a tool loop's own calls: the loop as a whole
+     * (operation {@code tool_loop}) and each tool it runs (operation {@code execute_tool}, the
+     * request a {@link ToolCall}, the response the tool's text). Default false, so that listeners
+     * counting HTTP calls see only those.
+     */
+    default boolean observesToolLoops() {
+        return false;
+    }
+
     /** Called when an attempt starts; {@code attempt} is 1 for the first. */
     default void onAttempt(LlmCall call, int attempt) {
     }

@@ -78,6 +78,7 @@ final class BatchCoordinator {
     private Disposable timer;
     private long timerAt = Long.MAX_VALUE;
     private long timerGeneration;
+    private volatile reactor.util.context.ContextView callerContext = reactor.util.context.Context.empty();
     private boolean changed;
 
     public BatchCoordinator(Flux<ChatRequest> requests, Function<ChatRequest, Mono<ChatResponse>> call,
@@ -96,6 +97,7 @@ final class BatchCoordinator {
     public Flux<BatchResult> results() {
         return Flux.create(s -> {
             this.sink = s;
+            this.callerContext = s.contextView();
             this.upstream = new Upstream();
             events.add(() -> startedAt = now());
             // Subscribed before any demand arrives, so the first pull reaches a live subscription.
@@ -242,7 +244,8 @@ final class BatchCoordinator {
         int send = item.sends;
         Disposable d = mono
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("the batch call completed without a response")))
-                .contextWrite(c -> CallObserver.with(c, new Observer(item, send)))
+                // Each call sees the subscriber's context (request ids, the caller's observation).
+                .contextWrite(c -> CallObserver.with(c.putAll(callerContext), new Observer(item, send)))
                 .subscribe(response -> event(() -> done(item, send, response, null)),
                         error -> event(() -> done(item, send, null, error)));
         if (running.contains(item) && item.sends == send) {

@@ -54,8 +54,9 @@ import reactor.util.context.ContextView;
  *
  * <ul>
  *   <li>Observation {@value GenAiAttributes#OBSERVATION_NAME}, contextual (span) name
- *       {@code {gen_ai.operation.name} {gen_ai.request.model}} ({@code execute_tool {gen_ai.tool.name}}
- *       for a tool loop's tools), kind {@code CLIENT}. Its parent is the observation in the
+ *       {@code {gen_ai.operation.name} {gen_ai.request.model}}, kind {@code CLIENT}. A tool loop
+ *       built with a client is {@code invoke_agent {model}}, the parent of one child per model call
+ *       and one {@code execute_tool {gen_ai.tool.name}} per tool it runs. Its parent is the observation in the
  *       subscriber's Reactor {@code Context} under {@link ObservationThreadLocalAccessor#KEY}
  *       (what {@code contextCapture()} and Spring WebFlux put there), else the registry's current one.</li>
  *   <li>Low-cardinality keys: {@code gen_ai.operation.name}, {@code gen_ai.provider.name},
@@ -161,6 +162,12 @@ public final class ObservationListener implements LlmListener {
         } catch (IllegalArgumentException | NullPointerException e) {
             return -1;
         }
+    }
+
+    /** Hears tool loops too: the loop is the parent of its model calls and of its tools. */
+    @Override
+    public boolean observesToolLoops() {
+        return true;
     }
 
     @Override

@@ -337,4 +337,81 @@ class ObservationListenerTest {
                 .hasAnObservation(o -> o.hasNameEqualTo(GenAiAttributes.OBSERVATION_NAME)
                         .hasParentObservationEqualTo(parent));
     }
+
+    static final dev.fluxllm.Tool WEATHER = dev.fluxllm.Tool.function("get_weather", "Weather for a city",
+            "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}");
+
+    @Test
+    void aToolLoopIsAParentOfItsModelCallsAndItsTools() {
+        try (Otel otel = new Otel()) {
+            server.enqueue(Reply.toolCall("call_1", "get_weather", "{\"city\":\"Paris\"}"));
+            server.enqueue(Reply.text("Sunny in Paris."));
+            OpenAiCompatClient c = client(ObservationListener.builder(otel.registry).captureContent(true).build());
+            dev.fluxllm.tools.ToolLoop loop = dev.fluxllm.tools.ToolLoop.builder().client(c)
+                    .tool(WEATHER, args -> Mono.just("Sunny, 24 C in " + args.get("city"))).build();
+            assertThat(loop.run(ChatRequest.builder().user("Weather in Paris?").build())
+                    .block(Duration.ofSeconds(10)).text()).isEqualTo("Sunny in Paris.");
+
+            List<SpanData> spans = otel.spans();
+            assertThat(spans).extracting(SpanData::getName).containsExactlyInAnyOrder(
+                    "chat " + MODEL, "execute_tool get_weather", "chat " + MODEL, "invoke_agent " + MODEL);
+            SpanData agent = spans.stream().filter(s -> s.getName().startsWith("invoke_agent")).findFirst().orElseThrow();
+            assertThat(attr(agent, "gen_ai.operation.name")).isEqualTo("invoke_agent");
+            assertThat(spans).filteredOn(s -> s != agent)
+                    .allSatisfy(s -> assertThat(s.getParentSpanId()).isEqualTo(agent.getSpanId()));
+            SpanData tool = spans.stream().filter(s -> s.getName().startsWith("execute_tool")).findFirst().orElseThrow();
+            assertThat(attr(tool, "gen_ai.operation.name")).isEqualTo("execute_tool");
+            assertThat(attr(tool, "gen_ai.tool.name")).isEqualTo("get_weather");
+            assertThat(attr(tool, "gen_ai.tool.call.id")).isEqualTo("call_1");
+            assertThat(attr(tool, "gen_ai.tool.call.arguments")).isEqualTo("{\"city\":\"Paris\"}");
+            assertThat(attr(tool, "gen_ai.tool.call.result")).isEqualTo("Sunny, 24 C in Paris");
+        }
+    }
+
+    @Test
+    void aFailingToolIsAnErrorSpan() {
+        try (Otel otel = new Otel()) {
+            server.enqueue(Reply.toolCall("call_1", "get_weather", "{\"city\":\"Paris\"}"));
+            server.enqueue(Reply.text("Sorry."));
+            OpenAiCompatClient c = client(ObservationListener.builder(otel.registry).build());
+            dev.fluxllm.tools.ToolLoop loop = dev.fluxllm.tools.ToolLoop.builder().client(c)
+                    .tool(WEATHER, args -> Mono.error(new IllegalStateException("weather down"))).build();
+            loop.run(ChatRequest.builder().user("Weather?").build()).block(Duration.ofSeconds(10));
+            SpanData tool = otel.spans().stream().filter(s -> s.getName().equals("execute_tool get_weather"))
+                    .findFirst().orElseThrow();
+            assertThat(tool.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+            assertThat(attr(tool, "error.type")).isEqualTo(IllegalStateException.class.getName());
+        }
+    }
+
+    @Test
+    void aBatchIsOneChildPerCallUnderTheCaller() {
+        TestObservationRegistry registry = TestObservationRegistry.create();
+        server.setDefault(Reply.text("ok"));
+        OpenAiCompatClient c = client(ObservationListener.builder(registry).build());
+        Observation parent = Observation.start("batch-job", registry);
+        List<dev.fluxllm.batch.BatchResult> results = c.generateAll(reactor.core.publisher.Flux.range(0, 3)
+                        .map(i -> ChatRequest.builder().user("q" + i).build()), dev.fluxllm.batch.BatchOptions.defaults())
+                .contextWrite(ctx -> ctx.put(ObservationThreadLocalAccessor.KEY, parent))
+                .collectList().block(Duration.ofSeconds(10));
+        parent.stop();
+        assertThat(results).hasSize(3);
+        assertThat(registry).hasNumberOfObservationsWithNameEqualTo(GenAiAttributes.OBSERVATION_NAME, 3)
+                .forAllObservationsWithNameEqualTo(GenAiAttributes.OBSERVATION_NAME,
+                        o -> o.hasParentObservationEqualTo(parent).hasContextualNameEqualTo("chat " + MODEL));
+    }
+
+    @Test
+    void operationsAndProvidersMapToTheConventionsValues() {
+        assertThat(ObservationListener.operationName("chat.stream")).isEqualTo("chat");
+        assertThat(ObservationListener.operationName("responses.stream")).isEqualTo("chat");
+        assertThat(ObservationListener.operationName("completions")).isEqualTo("text_completion");
+        assertThat(ObservationListener.operationName("embeddings")).isEqualTo("embeddings");
+        assertThat(ObservationListener.operationName("tool_loop")).isEqualTo("invoke_agent");
+        assertThat(ObservationListener.operationName("execute_tool")).isEqualTo("execute_tool");
+        assertThat(ObservationListener.providerFor("https://api.groq.com/openai/v1")).isEqualTo("groq");
+        assertThat(ObservationListener.providerFor("https://x.openai.azure.com/openai")).isEqualTo("azure.ai.openai");
+        assertThat(ObservationListener.providerFor("https://api.mistral.ai/v1")).isEqualTo("mistral_ai");
+        assertThat(ObservationListener.providerFor("http://127.0.0.1:8000/v1")).isEqualTo("openai");
+    }
 }

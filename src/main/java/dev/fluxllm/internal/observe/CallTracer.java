@@ -41,6 +41,15 @@ public final class CallTracer {
         this.redactor = redactor;
     }
 
+    /**
+     * Returns a tracer over the listeners that {@linkplain LlmListener#observesToolLoops() hear
+     * tool loops}, for a loop's own calls.
+     */
+    public CallTracer forToolLoops() {
+        return new CallTracer(listeners.stream().filter(LlmListener::observesToolLoops).toList(), client, baseUrl,
+                redactor);
+    }
+
     /** Returns whether any listener is registered. */
     public boolean enabled() {
         return !listeners.isEmpty();
