@@ -36,6 +36,8 @@ import org.springframework.context.annotation.Primary;
  *       GenAI metrics when a {@code MeterRegistry} does too), else {@link MicrometerListener}
  *       when only a {@code MeterRegistry} exists; every {@link LlmListener} bean is added to
  *       every client, and every {@link FluxLlmClientCustomizer} applied to every builder;</li>
+ *   <li>{@link FluxLlmChatModel} (Spring AI's {@code ChatModel} and {@code StreamingChatModel})
+ *       over the primary client, when Spring AI is on the class path;</li>
  *   <li>health contributor {@code fluxllm}: one {@link FluxLlmHealthIndicator} per backend, when
  *       Spring Boot's health module is present.</li>
  * </ul>
@@ -127,6 +129,19 @@ public class FluxLlmAutoConfiguration {
         @ConditionalOnBean(MeterRegistry.class)
         MicrometerListener fluxLlmMicrometerListener(MeterRegistry registry) {
             return new MicrometerListener(registry);
+        }
+    }
+
+    /** Spring AI's ChatModel over the primary client, when Spring AI is on the class path. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.ai.chat.model.ChatModel")
+    static class SpringAiConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(type = "org.springframework.ai.chat.model.ChatModel")
+        @Conditional(OnFluxLlmConfigured.class)
+        FluxLlmChatModel fluxLlmChatModel(OpenAiCompatClient client) {
+            return new FluxLlmChatModel(client);
         }
     }
 
