@@ -9,7 +9,9 @@ import java.time.Instant;
  *                   else a generated {@code req_<16 hex>}; several calls may share one (a router's failover)
  * @param client     the client's name
  * @param operation  {@code chat}, {@code chat.stream}, {@code completions}, {@code completions.stream},
- *                   {@code embeddings}, {@code score}, {@code models}, {@code post} or {@code events}
+ *                   {@code embeddings}, {@code score}, {@code models}, {@code post}, {@code events},
+ *                   {@code responses}, {@code responses.stream}; a tool loop reports itself as
+ *                   {@code tool_loop} and each tool it runs as {@code execute_tool}
  * @param model      the model sent, null when the call names none
  * @param baseUrl    the client's base URL
  * @param path       the path under the base URL, e.g. {@code /chat/completions}

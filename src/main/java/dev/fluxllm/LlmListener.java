@@ -1,6 +1,8 @@
 package dev.fluxllm;
 
 import java.time.Duration;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * Hears what a client's calls do, for tracing, logging and metrics: register with
@@ -24,6 +26,50 @@ public interface LlmListener {
 
     /** Called when a call is subscribed, before anything is sent. */
     default void onRequestStart(LlmCall call) {
+    }
+
+    /**
+     * Called when a call is subscribed, before anything is sent, with what the call sends and the
+     * subscriber's Reactor {@code Context} (where a caller's trace or observation travels). The
+     * client calls this method only; its default calls {@link #onRequestStart(LlmCall)}.
+     *
+     * @param request  the request object: {@link ChatRequest}, {@link CompletionRequest},
+     *                 {@link EmbeddingRequest}, {@link ScoreRequest},
+     *                 {@code dev.fluxllm.responses.ResponseRequest}, a {@link ToolCall} for a tool
+     *                 loop's tool execution; null when the call has none (models, post, events)
+     * @param context  the subscriber's context; never null
+     */
+    default void onRequestStart(LlmCall call, Object request, ContextView context) {
+        onRequestStart(call);
+    }
+
+    /**
+     * Returns the Reactor {@code Context} that the call's own work runs with, given the one it
+     * would run with: a listener that opens a span or observation per call adds it here, so that
+     * work nested inside the call (a tool loop's model calls and tool executions) sees it as its
+     * parent. Called once per call, after {@link #onRequestStart(LlmCall, Object, ContextView)};
+     * must not block. Default: unchanged.
+     */
+    default Context decorateContext(LlmCall call, Context context) {
+        return context;
+    }
+
+    /**
+     * Called with the value that a call emitting one value produced ({@link ChatResponse},
+     * {@link EmbeddingResponse}, ...), before {@link #onComplete}. Streams report their items
+     * through {@link #onChunk} instead.
+     */
+    default void onResponse(LlmCall call, Object response) {
+    }
+
+    /**
+     * Returns whether this listener also hears a tool loop's own calls: the loop as a whole
+     * (operation {@code tool_loop}) and each tool it runs (operation {@code execute_tool}, the
+     * request a {@link ToolCall}, the response the tool's text). Default false, so that listeners
+     * counting HTTP calls see only those.
+     */
+    default boolean observesToolLoops() {
+        return false;
     }
 
     /** Called when an attempt starts; {@code attempt} is 1 for the first. */

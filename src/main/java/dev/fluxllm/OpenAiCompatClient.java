@@ -171,7 +171,7 @@ public final class OpenAiCompatClient implements AutoCloseable {
     public Mono<ChatResponse> generate(ChatRequest request) {
         return Mono.defer(() -> {
             String model = resolveModel(request);
-            return tracer.mono("chat", "/chat/completions", model, chat.generate(request, model), ChatResponse::usage);
+            return tracer.mono("chat", "/chat/completions", model, request, chat.generate(request, model), ChatResponse::usage);
         });
     }
 
@@ -239,7 +239,7 @@ public final class OpenAiCompatClient implements AutoCloseable {
             // Servers that reject unknown fields (Mistral) fail on stream_options.
             ChatRequest sent = !acceptsStreamOptions && Boolean.TRUE.equals(request.includeUsage())
                     ? request.toBuilder().includeUsage(false).build() : request;
-            return tracer.flux("chat.stream", "/chat/completions", model, chat.stream(sent, model),
+            return tracer.flux("chat.stream", "/chat/completions", model, sent, chat.stream(sent, model),
                     OpenAiCompatClient::carriesTokens, ChatChunk::usage);
         });
     }
@@ -275,7 +275,7 @@ public final class OpenAiCompatClient implements AutoCloseable {
         return Mono.defer(() -> {
             Objects.requireNonNull(request, "request");
             String model = requireModel(request.model());
-            return tracer.mono("embeddings", Embeddings.PATH, model, endpoints.post(Embeddings.PATH,
+            return tracer.mono("embeddings", Embeddings.PATH, model, request, endpoints.post(Embeddings.PATH,
                     Embeddings.body(request, model), Embeddings::parse), EmbeddingResponse::usage);
         });
     }
@@ -288,7 +288,7 @@ public final class OpenAiCompatClient implements AutoCloseable {
         return Mono.defer(() -> {
             Objects.requireNonNull(request, "request");
             String model = request.model() != null ? request.model() : defaultModel;
-            return tracer.mono("score", Scores.PATH, model, endpoints.post(Scores.PATH,
+            return tracer.mono("score", Scores.PATH, model, request, endpoints.post(Scores.PATH,
                     Scores.body(request, model), Scores::parse), ScoreResponse::usage);
         });
     }
@@ -298,7 +298,7 @@ public final class OpenAiCompatClient implements AutoCloseable {
         return Mono.defer(() -> {
             Objects.requireNonNull(request, "request");
             String model = requireModel(request.model());
-            return tracer.mono("completions", Completions.PATH, model, endpoints.post(
+            return tracer.mono("completions", Completions.PATH, model, request, endpoints.post(
                     Completions.PATH, Completions.body(request, model, false, acceptsStreamOptions),
                     Completions::parse), CompletionResponse::usage);
         });
@@ -313,7 +313,7 @@ public final class OpenAiCompatClient implements AutoCloseable {
             Objects.requireNonNull(request, "request");
             String model = requireModel(request.model());
             byte[] body = Completions.body(request, model, true, acceptsStreamOptions);
-            return tracer.flux("completions.stream", Completions.PATH, model, endpoints.stream(Completions.PATH, body,
+            return tracer.flux("completions.stream", Completions.PATH, model, request, endpoints.stream(Completions.PATH, body,
                             id -> new Completions.StreamDecoder(endpoints.maxEventBytes(), id)),
                     c -> !c.text().isEmpty(), CompletionChunk::usage);
         });

@@ -162,4 +162,36 @@ class ArchitectureTest {
     void nettyOnlyInInternalAndTestkit() {
         nettyStaysInsideInternalAndTestkit().check(LIBRARY);
     }
+
+    static ArchRule springOnlyInTheSpringPackage() {
+        return noClasses().that().resideOutsideOfPackages("dev.fluxllm.spring..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..")
+                .because("Spring is optional: only dev.fluxllm.spring (and samples, tests) may use it");
+    }
+
+    static ArchRule micrometerOnlyInObserveAndSpring() {
+        return noClasses().that().resideOutsideOfPackages("dev.fluxllm.observe..", "dev.fluxllm.spring..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.micrometer..")
+                .because("Micrometer is optional: only the listeners and the auto-configuration may use it");
+    }
+
+    static ArchRule openTelemetryNowhereInTheLibrary() {
+        return noClasses().should().dependOnClassesThat().resideInAnyPackage("io.opentelemetry..")
+                .because("OpenTelemetry is reached through Micrometer's Observation API, never directly");
+    }
+
+    @Test
+    void springOnlyInDevFluxllmSpring() {
+        springOnlyInTheSpringPackage().check(LIBRARY);
+    }
+
+    @Test
+    void micrometerOnlyInObserveAndSpringPackages() {
+        micrometerOnlyInObserveAndSpring().check(LIBRARY);
+    }
+
+    @Test
+    void noOpenTelemetryInTheLibrary() {
+        openTelemetryNowhereInTheLibrary().check(LIBRARY);
+    }
 }

@@ -82,6 +82,7 @@ final class BatchCoordinator {
     private long timerGeneration;
     /** Results finished since the last progress report: progress is told when a result is ready. */
     private long resultsSinceReport;
+    private volatile reactor.util.context.ContextView callerContext = reactor.util.context.Context.empty();
 
     public BatchCoordinator(Flux<ChatRequest> requests, Function<ChatRequest, Mono<ChatResponse>> call,
                             BatchOptions options) {
@@ -101,6 +102,7 @@ final class BatchCoordinator {
     public Flux<BatchResult> results() {
         return Flux.create(s -> {
             this.sink = s;
+            this.callerContext = s.contextView();
             this.upstream = new Upstream();
             events.add(() -> startedAt = now());
             // Subscribed before any demand arrives, so the first pull reaches a live subscription.
@@ -247,7 +249,8 @@ final class BatchCoordinator {
         int send = item.sends;
         Disposable d = mono
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("the batch call completed without a response")))
-                .contextWrite(c -> CallObserver.with(c, new Observer(item, send)))
+                // Each call sees the subscriber's context (request ids, the caller's observation).
+                .contextWrite(c -> CallObserver.with(c.putAll(callerContext), new Observer(item, send)))
                 .subscribe(response -> event(() -> done(item, send, response, null)),
                         error -> event(() -> done(item, send, null, error)));
         if (running.contains(item) && item.sends == send) {

@@ -44,7 +44,7 @@ public final class Responses {
             ClientParts parts = ClientParts.of(client);
             String model = parts.model(request.model());
             byte[] body = RequestBody.write(request, model, false);
-            return parts.tracer().mono("responses", PATH, model, parts.endpoints().post(PATH, body, Responses::read),
+            return parts.tracer().mono("responses", PATH, model, request, parts.endpoints().post(PATH, body, Responses::read),
                     Response::usage);
         });
     }
@@ -69,7 +69,7 @@ public final class Responses {
                 return endpoints.stream(PATH, body,
                         id -> new ResponseEventDecoder(endpoints.maxEventBytes(), id, observer::warning));
             });
-            return parts.tracer().flux("responses.stream", PATH, model, events, Responses::carriesTokens,
+            return parts.tracer().flux("responses.stream", PATH, model, request, events, Responses::carriesTokens,
                     Responses::usageOf);
         });
     }

@@ -7,6 +7,8 @@ import dev.fluxllm.MalformedToolCallException;
 import dev.fluxllm.OpenAiCompatClient;
 import dev.fluxllm.Tool;
 import dev.fluxllm.ToolCall;
+import dev.fluxllm.internal.endpoints.ClientParts;
+import dev.fluxllm.internal.observe.CallTracer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +80,13 @@ public final class ToolLoop {
      */
     public Flux<ToolLoopEvent> events(ChatRequest request) {
         Objects.requireNonNull(request, "request");
-        return Flux.defer(() -> new ToolLoopRun(settings, request).events());
+        Flux<ToolLoopEvent> run = Flux.defer(() -> new ToolLoopRun(settings, request).events());
+        CallTracer tracer = settings.tracer();
+        if (tracer == null) {
+            return run;
+        }
+        String model = request.model() != null ? request.model() : settings.defaultModel();
+        return tracer.flux("tool_loop", "", model, request, run, e -> false, e -> null);
     }
 
     /** Returns the declarations of the tools offered now: registered ones in order, then the MCP servers'. */
@@ -138,6 +146,8 @@ public final class ToolLoop {
         private int maxCorrections = DEFAULT_MAX_CORRECTIONS;
         private boolean streaming;
         private boolean failOnToolError;
+        private CallTracer tracer;
+        private String defaultModel;
 
         private Builder() {
         }
@@ -147,6 +157,9 @@ public final class ToolLoop {
             Objects.requireNonNull(client, "client");
             this.generate = client::generate;
             this.stream = client::stream;
+            ClientParts parts = ClientParts.of(client);
+            this.tracer = parts.tracer().forToolLoops();
+            this.defaultModel = parts.defaultModel();
             return this;
         }
 
@@ -268,7 +281,8 @@ public final class ToolLoop {
                 }
             }
             return new ToolLoop(new ToolLoopSettings(generate, stream, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tools)), List.copyOf(sources), maxTurns,
-                    toolConcurrency, maxCorrections, streaming, failOnToolError));
+                    toolConcurrency, maxCorrections, streaming, failOnToolError,
+                    tracer != null && tracer.enabled() ? tracer : null, defaultModel));
         }
 
         private static int atLeast(String field, int value, int min) {

@@ -210,8 +210,11 @@ final class ToolLoopRun {
         }
         return Mono.defer(() -> {
             long start = Schedulers.parallel().now(TimeUnit.NANOSECONDS);
-            return tool.executor().execute(call)
-                    .defaultIfEmpty("")
+            Mono<String> executed = tool.executor().execute(call).defaultIfEmpty("");
+            if (settings.tracer() != null) {
+                executed = settings.tracer().mono("execute_tool", "", null, call, executed, v -> null);
+            }
+            return executed
                     .map(text -> new ToolInvocation(turn, call, Status.SUCCEEDED, text, null, since(start)))
                     .onErrorResume(error -> settings.failOnToolError()
                             ? Mono.error(new ToolExecutionException(call, error))

@@ -4,17 +4,22 @@ import dev.fluxllm.ChatChunk;
 import dev.fluxllm.ChatRequest;
 import dev.fluxllm.ChatResponse;
 import dev.fluxllm.Tool;
+import dev.fluxllm.internal.observe.CallTracer;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** Holds what a tool loop was built with. */
+/**
+ * Holds what a tool loop was built with; {@code tracer} (null without a client) tells the client's
+ * listeners that hear tool loops about the loop and its tools.
+ */
 record ToolLoopSettings(Function<ChatRequest, Mono<ChatResponse>> generate,
                                Function<ChatRequest, Flux<ChatChunk>> stream,
                                Map<String, Registered> tools, List<ToolSource> sources, int maxTurns, int toolConcurrency,
-                               int maxCorrections, boolean streaming, boolean failOnToolError) {
+                               int maxCorrections, boolean streaming, boolean failOnToolError,
+                               CallTracer tracer, String defaultModel) {
 
     /** Returns the tool of this name, registered or offered by a source now; null when none is. */
     Registered lookup(String name) {

@@ -15,6 +15,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import reactor.util.Logger;
 import reactor.util.Loggers;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * Follows one call and relays its events to the listeners. Reactor delivers one call's signals one
@@ -44,10 +46,32 @@ final class CallState implements CallObserver, RetrySupport.RetryListener {
         this.listeners = listeners;
     }
 
-    void start() {
+    void start(Object request, ContextView context) {
         startNanos = System.nanoTime();
         lastItemNanos = startNanos;
-        fire(l -> l.onRequestStart(call));
+        fire(l -> l.onRequestStart(call, request, context));
+    }
+
+    /** Lets every listener add to the context the call's own work runs with. */
+    Context decorate(Context context) {
+        Context c = context;
+        for (LlmListener l : listeners) {
+            try {
+                Context next = l.decorateContext(call, c);
+                if (next != null) {
+                    c = next;
+                }
+            } catch (RuntimeException e) {
+                log.warn("Listener {} failed on request {}: {}", l.getClass().getName(), call.requestId(), e.toString());
+            }
+        }
+        return c;
+    }
+
+    void response(Object value) {
+        if (value != null) {
+            fire(l -> l.onResponse(call, value));
+        }
     }
 
     @Override

@@ -41,6 +41,15 @@ public final class CallTracer {
         this.redactor = redactor;
     }
 
+    /**
+     * Returns a tracer over the listeners that {@linkplain LlmListener#observesToolLoops() hear
+     * tool loops}, for a loop's own calls.
+     */
+    public CallTracer forToolLoops() {
+        return new CallTracer(listeners.stream().filter(LlmListener::observesToolLoops).toList(), client, baseUrl,
+                redactor);
+    }
+
     /** Returns whether any listener is registered. */
     public boolean enabled() {
         return !listeners.isEmpty();
@@ -48,14 +57,23 @@ public final class CallTracer {
 
     /** Wraps a call that emits one value; {@code usage} extracts the token counts, may return null. */
     public <T> Mono<T> mono(String operation, String path, String model, Mono<T> raw, Function<T, Usage> usage) {
+        return mono(operation, path, model, null, raw, usage);
+    }
+
+    /** Wraps a call that emits one value and sends {@code request} (told to listeners, may be null). */
+    public <T> Mono<T> mono(String operation, String path, String model, Object request, Mono<T> raw,
+                            Function<T, Usage> usage) {
         Mono<T> call = raw.onErrorMap(OpenAiCompatException.class, redactor);
         if (!enabled()) {
             return call;
         }
         return Mono.deferContextual(ctx -> {
-            CallState state = start(ctx, operation, path, model);
-            return call.contextWrite(c -> CallObserver.with(c, state))
-                    .doOnNext(v -> state.usage(usage.apply(v)))
+            CallState state = start(ctx, operation, path, model, request);
+            return call.contextWrite(c -> state.decorate(CallObserver.with(c, state)))
+                    .doOnNext(v -> {
+                        state.usage(usage.apply(v));
+                        state.response(v);
+                    })
                     .doOnSuccess(v -> state.complete())
                     .doOnError(state::error)
                     .doOnCancel(state::cancel);
@@ -68,13 +86,19 @@ public final class CallTracer {
      */
     public <T> Flux<T> flux(String operation, String path, String model, Flux<T> raw, Predicate<T> hasToken,
                             Function<T, Usage> usage) {
+        return flux(operation, path, model, null, raw, hasToken, usage);
+    }
+
+    /** Wraps a stream that sends {@code request} (told to listeners, may be null). */
+    public <T> Flux<T> flux(String operation, String path, String model, Object request, Flux<T> raw,
+                            Predicate<T> hasToken, Function<T, Usage> usage) {
         Flux<T> call = raw.onErrorMap(OpenAiCompatException.class, redactor);
         if (!enabled()) {
             return call;
         }
         return Flux.deferContextual(ctx -> {
-            CallState state = start(ctx, operation, path, model);
-            return call.contextWrite(c -> CallObserver.with(c, state))
+            CallState state = start(ctx, operation, path, model, request);
+            return call.contextWrite(c -> state.decorate(CallObserver.with(c, state)))
                     .doOnNext(item -> state.item(item, hasToken.test(item), usage.apply(item)))
                     .doOnComplete(state::complete)
                     .doOnError(state::error)
@@ -82,12 +106,12 @@ public final class CallTracer {
         });
     }
 
-    private CallState start(ContextView ctx, String operation, String path, String model) {
+    private CallState start(ContextView ctx, String operation, String path, String model, Object request) {
         String requestId = ctx.getOrEmpty(LlmListener.REQUEST_ID_KEY).map(Object::toString)
                 .filter(s -> !s.isBlank()).orElseGet(CallTracer::newRequestId);
         LlmCall call = new LlmCall(requestId, client, operation, model, baseUrl, path, Instant.now());
         CallState state = new CallState(call, listeners, redactor);
-        state.start();
+        state.start(request, ctx);
         return state;
     }
 
