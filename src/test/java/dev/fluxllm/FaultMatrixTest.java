@@ -606,10 +606,10 @@ class FaultMatrixTest {
         StepVerifier.create(c.generate(request()))
                 .then(() -> Eventually.await(() -> c.activeConnections() == 1, BOUND, "call in flight"))
                 .then(() -> c.closeAsync().subscribe())
-                .expectErrorSatisfies(e -> assertThat(e).isExactlyInstanceOf(ConnectionException.class)
+                .expectErrorSatisfies(e -> assertThat(e).isExactlyInstanceOf(ClientClosedException.class)
                         .hasMessageContaining("client was closed"))
                 .verify(BOUND);
-        expectGenerateError(c, ConnectionException.class, messageContains("client was closed"));
+        expectGenerateError(c, ClientClosedException.class, messageContains("client was closed"));
     }
 
     @Test
@@ -620,9 +620,9 @@ class FaultMatrixTest {
         StepVerifier.create(c.stream(request()).as(ChatStreams::text))
                 .expectNext("Hel")
                 .then(c::close)
-                .expectErrorSatisfies(e -> assertThat(e).isExactlyInstanceOf(ConnectionException.class)
+                .expectErrorSatisfies(e -> assertThat(e).isExactlyInstanceOf(ClientClosedException.class)
                         .hasMessageContaining("client was closed"))
                 .verify(BOUND);
-        expectStreamError(c, ConnectionException.class, messageContains("client was closed"));
+        expectStreamError(c, ClientClosedException.class, messageContains("client was closed"));
     }
 }
