@@ -85,6 +85,7 @@ public final class ObservationListener implements LlmListener {
     private final MeterRegistry meters;
     private final String providerName;
     private final boolean captureContent;
+    private final boolean chunkMetrics;
     private final Map<CallKey, CallObservation> calls = new ConcurrentHashMap<>();
 
     private ObservationListener(Builder b) {
@@ -92,6 +93,7 @@ public final class ObservationListener implements LlmListener {
         this.meters = b.meters;
         this.providerName = b.providerName;
         this.captureContent = b.captureContent;
+        this.chunkMetrics = b.chunkMetrics;
     }
 
     /** Observes into {@code registry}, without metrics and without content. */
@@ -356,7 +358,7 @@ public final class ObservationListener implements LlmListener {
             state.pastFirstOutput = true;
             return;
         }
-        if (meters != null) {
+        if (meters != null && chunkMetrics) {
             DistributionSummary perChunk = state.perChunk;
             if (perChunk == null) {
                 perChunk = DistributionSummary.builder(METRIC_TIME_PER_OUTPUT_CHUNK).baseUnit("s")
@@ -622,6 +624,7 @@ public final class ObservationListener implements LlmListener {
         private MeterRegistry meters;
         private String providerName;
         private boolean captureContent;
+        private boolean chunkMetrics = true;
 
         private Builder(ObservationRegistry registry) {
             this.registry = Objects.requireNonNull(registry, "registry");
@@ -645,6 +648,17 @@ public final class ObservationListener implements LlmListener {
          */
         public Builder captureContent(boolean capture) {
             this.captureContent = capture;
+            return this;
+        }
+
+        /**
+         * Records {@code gen_ai.client.operation.time_per_output_chunk} (default true). It is the
+         * only per-chunk metric: one histogram record per chunk, whose CPU cost is the meter
+         * registry's (see the README's Performance section); off, streams cost per chunk what
+         * spans alone do.
+         */
+        public Builder chunkMetrics(boolean chunkMetrics) {
+            this.chunkMetrics = chunkMetrics;
             return this;
         }
 
