@@ -34,6 +34,8 @@ class GracefulCloseTest {
         Mono<List<String>> stream = client.stream(ASK).as(ChatStreams::text).collectList().cache();
         Mono<ChatResponse> generate = client.generate(ASK).cache();
         stream.subscribe();
+        // The replies are taken in arrival order: the stream's request must arrive first.
+        server.awaitRequests(1, BOUND);
         generate.subscribe();
         server.awaitRequests(2, BOUND);
 

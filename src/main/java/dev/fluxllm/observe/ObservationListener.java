@@ -221,6 +221,7 @@ public final class ObservationListener implements LlmListener {
             ctx.setRemoteServiceAddress(host + (port > 0 ? ":" + port : ""));
         }
         CallObservation state = new CallObservation(obs, low, call.operation().endsWith(".stream"));
+        state.embeddings = "embeddings".equals(operation);
         state.captureText = captureContent && !(request instanceof ToolCall);
         calls.put(new CallKey(call), state);
         obs.start();
@@ -442,7 +443,9 @@ public final class ObservationListener implements LlmListener {
         Usage usage = stats.usage();
         if (usage != null) {
             obs.highCardinalityKeyValue(USAGE_INPUT_TOKENS, Long.toString(usage.promptTokens()));
-            obs.highCardinalityKeyValue(USAGE_OUTPUT_TOKENS, Long.toString(usage.completionTokens()));
+            if (!state.embeddings) {
+                obs.highCardinalityKeyValue(USAGE_OUTPUT_TOKENS, Long.toString(usage.completionTokens()));
+            }
         }
         if (state.captureText && errorType == null) {
             Map<String, Object> out = message("assistant", state.text.toString());
@@ -459,7 +462,9 @@ public final class ObservationListener implements LlmListener {
                     .record(stats.elapsed().toNanos() / 1e9);
             if (usage != null) {
                 tokens(tags, "input", usage.promptTokens());
-                tokens(tags, "output", usage.completionTokens());
+                if (!state.embeddings) {
+                    tokens(tags, "output", usage.completionTokens());
+                }
             }
         }
     }
@@ -513,6 +518,7 @@ public final class ObservationListener implements LlmListener {
         final Set<String> finishReasons = new LinkedHashSet<>(2);
         final StringBuilder text = new StringBuilder();
         volatile boolean captureText;
+        volatile boolean embeddings;
         volatile String responseId;
         volatile String responseModel;
         volatile boolean firstTokenSeen;
