@@ -85,6 +85,7 @@ public final class ObservationListener implements LlmListener {
     private final MeterRegistry meters;
     private final String providerName;
     private final boolean captureContent;
+    private final boolean chunkMetrics;
     private final Map<CallKey, CallObservation> calls = new ConcurrentHashMap<>();
 
     private ObservationListener(Builder b) {
@@ -92,6 +93,7 @@ public final class ObservationListener implements LlmListener {
         this.meters = b.meters;
         this.providerName = b.providerName;
         this.captureContent = b.captureContent;
+        this.chunkMetrics = b.chunkMetrics;
     }
 
     /** Observes into {@code registry}, without metrics and without content. */
@@ -219,6 +221,7 @@ public final class ObservationListener implements LlmListener {
             ctx.setRemoteServiceAddress(host + (port > 0 ? ":" + port : ""));
         }
         CallObservation state = new CallObservation(obs, low, call.operation().endsWith(".stream"));
+        state.embeddings = "embeddings".equals(operation);
         state.captureText = captureContent && !(request instanceof ToolCall);
         calls.put(new CallKey(call), state);
         obs.start();
@@ -356,7 +359,7 @@ public final class ObservationListener implements LlmListener {
             state.pastFirstOutput = true;
             return;
         }
-        if (meters != null) {
+        if (meters != null && chunkMetrics) {
             DistributionSummary perChunk = state.perChunk;
             if (perChunk == null) {
                 perChunk = DistributionSummary.builder(METRIC_TIME_PER_OUTPUT_CHUNK).baseUnit("s")
@@ -440,7 +443,9 @@ public final class ObservationListener implements LlmListener {
         Usage usage = stats.usage();
         if (usage != null) {
             obs.highCardinalityKeyValue(USAGE_INPUT_TOKENS, Long.toString(usage.promptTokens()));
-            obs.highCardinalityKeyValue(USAGE_OUTPUT_TOKENS, Long.toString(usage.completionTokens()));
+            if (!state.embeddings) {
+                obs.highCardinalityKeyValue(USAGE_OUTPUT_TOKENS, Long.toString(usage.completionTokens()));
+            }
         }
         if (state.captureText && errorType == null) {
             Map<String, Object> out = message("assistant", state.text.toString());
@@ -457,7 +462,9 @@ public final class ObservationListener implements LlmListener {
                     .record(stats.elapsed().toNanos() / 1e9);
             if (usage != null) {
                 tokens(tags, "input", usage.promptTokens());
-                tokens(tags, "output", usage.completionTokens());
+                if (!state.embeddings) {
+                    tokens(tags, "output", usage.completionTokens());
+                }
             }
         }
     }
@@ -511,6 +518,7 @@ public final class ObservationListener implements LlmListener {
         final Set<String> finishReasons = new LinkedHashSet<>(2);
         final StringBuilder text = new StringBuilder();
         volatile boolean captureText;
+        volatile boolean embeddings;
         volatile String responseId;
         volatile String responseModel;
         volatile boolean firstTokenSeen;
@@ -622,6 +630,7 @@ public final class ObservationListener implements LlmListener {
         private MeterRegistry meters;
         private String providerName;
         private boolean captureContent;
+        private boolean chunkMetrics = true;
 
         private Builder(ObservationRegistry registry) {
             this.registry = Objects.requireNonNull(registry, "registry");
@@ -645,6 +654,17 @@ public final class ObservationListener implements LlmListener {
          */
         public Builder captureContent(boolean capture) {
             this.captureContent = capture;
+            return this;
+        }
+
+        /**
+         * Records {@code gen_ai.client.operation.time_per_output_chunk} (default true). It is the
+         * only per-chunk metric: one histogram record per chunk, whose CPU cost is the meter
+         * registry's (see the README's Performance section); off, streams cost per chunk what
+         * spans alone do.
+         */
+        public Builder chunkMetrics(boolean chunkMetrics) {
+            this.chunkMetrics = chunkMetrics;
             return this;
         }
 

@@ -114,6 +114,7 @@ public class FluxLlmAutoConfiguration {
                                                        FluxLlmProperties properties) {
             return ObservationListener.builder(registry).meterRegistry(meters.getIfAvailable())
                     .captureContent(properties.getObservations().isCaptureContent())
+                    .chunkMetrics(properties.getObservations().isChunkMetrics())
                     .providerName(properties.getObservations().getProviderName()).build();
         }
     }

@@ -64,6 +64,11 @@ public class FluxLlmProperties extends ClientSettings {
         private boolean captureContent;
         /** gen_ai.provider.name; guessed from each base URL when unset. */
         private String providerName;
+        /** Whether to record gen_ai.client.operation.time_per_output_chunk (one histogram record per streamed chunk). */
+        private boolean chunkMetrics = true;
+
+        public boolean isChunkMetrics() { return chunkMetrics; }
+        public void setChunkMetrics(boolean chunkMetrics) { this.chunkMetrics = chunkMetrics; }
 
         public boolean isCaptureContent() { return captureContent; }
         public void setCaptureContent(boolean captureContent) { this.captureContent = captureContent; }

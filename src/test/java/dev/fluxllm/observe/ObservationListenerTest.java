@@ -414,4 +414,14 @@ class ObservationListenerTest {
         assertThat(ObservationListener.providerFor("https://api.mistral.ai/v1")).isEqualTo("mistral_ai");
         assertThat(ObservationListener.providerFor("http://127.0.0.1:8000/v1")).isEqualTo("openai");
     }
+
+    @Test
+    void chunkMetricsCanBeTurnedOffAlone() {
+        server.enqueue(Reply.text("one two three").usage(2, 3));
+        client(ObservationListener.builder(TestObservationRegistry.create()).meterRegistry(meters).chunkMetrics(false).build())
+                .stream(ChatRequest.builder().user("x").includeUsage(true).build()).blockLast(Duration.ofSeconds(10));
+        assertThat(meters.find(GenAiAttributes.METRIC_TIME_PER_OUTPUT_CHUNK).summary()).isNull();
+        assertThat(meters.get(GenAiAttributes.METRIC_TIME_TO_FIRST_CHUNK).summary().count()).isEqualTo(1);
+        assertThat(meters.get(GenAiAttributes.METRIC_OPERATION_DURATION).summary().count()).isEqualTo(1);
+    }
 }

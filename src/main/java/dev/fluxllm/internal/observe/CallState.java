@@ -118,7 +118,15 @@ final class CallState implements CallObserver, RetrySupport.RetryListener {
                 fire(l -> l.onFirstToken(call, latency));
             }
         }
-        fire(l -> l.onChunk(call, item, since));
+        // The hot path of a stream: a plain loop, no lambda per item.
+        for (int i = 0, n = listeners.size(); i < n; i++) {
+            LlmListener l = listeners.get(i);
+            try {
+                l.onChunk(call, item, since);
+            } catch (RuntimeException e) {
+                log.warn("Listener {} failed on request {}: {}", l.getClass().getName(), call.requestId(), e.toString());
+            }
+        }
     }
 
     void complete() {
