@@ -36,7 +36,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>Without {@code KAFKA_BOOTSTRAP_SERVERS}, an embedded one-node KRaft broker is started in this
  * JVM; with it, that cluster is used (the sample creates two topics named after the time). Without
  * {@code OPENAI_BASE_URL}, an embedded server plays the model, with a 429 on every 40th call and a
- * 500 on every 53rd.
+ * 500 on every 53rd (each request fails at most once).
  */
 public final class KafkaBatchJob {
 
@@ -150,18 +150,22 @@ public final class KafkaBatchJob {
         }
     }
 
-    /** Plays the model: answers after 5 ms, with a 429 on every 40th call and a 500 on every 53rd. */
+    /**
+     * Plays the model: answers after 5 ms; the first try of every 40th call gets a 429 and of
+     * every 53rd a 500, the retry an answer. Counted per request rather than per call, so that a
+     * retry never lands on a failing call by chance (three in a row would fail a request).
+     */
     static void script(ScriptedLlmServer server) {
         AtomicLong calls = new AtomicLong();
+        Map<String, Boolean> failedOnce = new java.util.concurrent.ConcurrentHashMap<>();
         server.setDefault(Reply.from(request -> {
             long n = calls.incrementAndGet();
-            if (n % 40 == 0) {
-                return Reply.error(429, "Rate limit reached").header("retry-after-ms", "50");
+            String prompt = request.lastUserMessage();
+            if ((n % 40 == 0 || n % 53 == 0) && failedOnce.putIfAbsent(prompt, true) == null) {
+                return n % 40 == 0 ? Reply.error(429, "Rate limit reached").header("retry-after-ms", "50")
+                        : Reply.error(500, "The server had an error");
             }
-            if (n % 53 == 0) {
-                return Reply.error(500, "The server had an error");
-            }
-            return Reply.text("Summary of: " + request.lastUserMessage()).delay(Duration.ofMillis(5));
+            return Reply.text("Summary of: " + prompt).delay(Duration.ofMillis(5));
         }));
     }
 }
