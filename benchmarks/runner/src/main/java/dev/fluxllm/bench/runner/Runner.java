@@ -12,7 +12,8 @@ import java.util.Properties;
  *
  * <p>Arguments: {@code [--quick] [--only=substring,substring] [--runs=scenario-prefix,...]
  * [--jmh=path/to/jmh.csv] [--render]}; run from the {@code benchmarks/} directory. {@code --render}
- * measures nothing and rewrites RESULTS.md from {@code results/raw/}.
+ * measures nothing and rewrites RESULTS.md from {@code results/raw/}; {@code --startup[=runs]} measures
+ * start-up only (results/startup.md).
  */
 public final class Runner {
 
@@ -35,7 +36,12 @@ public final class Runner {
         if (serverCp == null) {
             throw new IllegalStateException("build first: server/target/classpath.txt is missing");
         }
+        String startup = Arrays.stream(args).filter(x -> x.startsWith("--startup")).findFirst().orElse(null);
         try (ServerProcess server = new ServerProcess(serverCp, raw.resolve("server.log"))) {
+            if (startup != null) {
+                Startup.run(dir, server, startup.contains("=") ? Integer.parseInt(startup.substring(startup.indexOf('=') + 1)) : 7);
+                return;
+            }
             for (Run run : Run.plan(quick)) {
                 if (render || !runs.isEmpty() && runs.stream().noneMatch(r -> run.key().startsWith(r))) {
                     keepPrevious(run, raw, writer);
