@@ -31,6 +31,18 @@ public final class KafkaScaling {
     }
 
     public static void main(String[] args) {
+        int code = 1;
+        try {
+            measure(args);
+            code = 0;
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+        }
+        // The embedded broker's threads would keep the JVM alive.
+        System.exit(code);
+    }
+
+    static void measure(String[] args) {
         int latency = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
@@ -42,8 +54,10 @@ public final class KafkaScaling {
             server.setDefault(Reply.text("answer").latency(Duration.ofMillis(latency)));
             String bootstrap = EmbeddedKafka.shared().bootstrapServers();
 
-            // Warm-up, then the in-process reference on the same server and concurrency.
-            inProcess(client, options, perWorker / 4);
+            // Warm-up of both paths (JIT, connections), then the in-process reference on the same
+            // server and concurrency.
+            inProcess(client, options, perWorker / 2);
+            kafka(bootstrap, client, options, 1, perWorker / 2);
             double reference = inProcess(client, options, perWorker);
             System.out.printf(Locale.ROOT, "latency %d ms, concurrency %d per worker, %d requests per worker%n",
                     latency, concurrency, perWorker);
@@ -58,7 +72,6 @@ public final class KafkaScaling {
                         workers, rate, 100 * rate / (workers * one), rate / (workers * reference));
             }
         }
-        System.exit(0);
     }
 
     static double inProcess(OpenAiCompatClient client, BatchOptions options, int n) {
