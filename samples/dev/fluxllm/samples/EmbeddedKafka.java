@@ -2,9 +2,12 @@ package dev.fluxllm.samples;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -72,15 +75,27 @@ public final class EmbeddedKafka implements AutoCloseable {
             admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
             // Created is not yet served: wait until every partition has a leader.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!admin.describeTopics(partitions.keySet()).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()))) {
+            while (!served(admin, partitions.keySet())) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("topics " + partitions.keySet() + " have no leaders yet");
                 }
-                Thread.onSpinWait();
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
             }
         } catch (Exception e) {
             throw new IllegalStateException("could not create topics " + partitions.keySet(), e);
+        }
+    }
+
+    /** Returns whether every partition of the topics has a leader; false while the broker does not know them yet. */
+    private static boolean served(Admin admin, java.util.Set<String> topics) throws Exception {
+        try {
+            return admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw e;
         }
     }
 

@@ -4,6 +4,7 @@ import dev.fluxllm.batch.BatchLines;
 import dev.fluxllm.batch.BatchOptions;
 import dev.fluxllm.batch.BatchOutcome;
 import dev.fluxllm.kafka.Delivery;
+import dev.fluxllm.kafka.JobTally;
 import dev.fluxllm.kafka.KafkaBatchWorker;
 import dev.fluxllm.testkit.Reply;
 import dev.fluxllm.testkit.ScriptedLlmServer;
@@ -107,6 +108,9 @@ public final class KafkaBatchJob {
             for (KafkaBatchWorker w : workers.subList(1, workers.size())) {
                 out.println(w.name() + ": " + w.progress());
             }
+            // The same tally, as anyone can sum it from the output topic alone.
+            out.println("output topic " + output.substring(0, output.lastIndexOf('-')) + ": "
+                    + JobTally.read(bootstrap, output, Map.of(), Duration.ofSeconds(30)));
             Tally tally = new Tally(records, answered.size(), resultRecords[0], failed[0], killedAt);
             out.printf("%d requests over %d partitions, 3 workers, one killed at %d answered: %d answered, "
                             + "%d result records (%d redone after the kill), %d failed%n",

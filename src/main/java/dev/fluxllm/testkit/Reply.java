@@ -280,6 +280,19 @@ public final class Reply {
         return derive(PACED, "delay", s -> s.delay = delay);
     }
 
+    /**
+     * Returns a copy that waits {@code latency} before the status line, as a busy model's queue
+     * would, without blocking any thread (default: zero). Unlike {@link #delay(Duration)} it also
+     * delays a non-streamed answer, which goes out in one piece.
+     */
+    public Reply latency(Duration latency) {
+        requireNonNull(latency, "latency");
+        if (latency.isNegative()) {
+            throw new IllegalArgumentException("latency: " + latency + " (expected: >= 0)");
+        }
+        return derive(WITH_HEADERS, "latency", s -> s.latency = latency);
+    }
+
     // ---- headers -----------------------------------------------------------------------------
 
     /**

@@ -57,6 +57,7 @@ final class ReplySpec {
     List<ScriptedToolCall> toolCalls = List.of();
     int chunkSize;
     Duration delay = Duration.ZERO;
+    Duration latency = Duration.ZERO;
     UsageCount usage;
     String finishReason;
     int status = 200;
@@ -81,6 +82,7 @@ final class ReplySpec {
         c.toolCalls = toolCalls;
         c.chunkSize = chunkSize;
         c.delay = delay;
+        c.latency = latency;
         c.usage = usage;
         c.finishReason = finishReason;
         c.status = status;

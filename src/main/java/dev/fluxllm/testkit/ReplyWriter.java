@@ -51,7 +51,11 @@ final class ReplyWriter {
      * headers-only response would stay open for ever), so the close is watched here.
      */
     Mono<Void> writeUntilClosed(ReplySpec spec, RecordedRequest request, String completionId, String model) {
-        return write(spec, request, completionId, model)
+        Mono<Void> write = write(spec, request, completionId, model);
+        if (!spec.latency.isZero()) {
+            write = pause(spec.latency).then(write);
+        }
+        return write
                 .doOnSuccess(v -> finished = true)
                 .takeUntilOther(connection.onDispose());
     }

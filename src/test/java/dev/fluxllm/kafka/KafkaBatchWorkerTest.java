@@ -96,6 +96,8 @@ class KafkaBatchWorkerTest {
         assertThat(w.progress().failed()).isEqualTo(3);
         Eventually.await(() -> committed(job).equals(ends(job)), Duration.ofSeconds(10), "offsets committed to the end");
         assertThat(w.progress().inFlight()).isZero();
+        assertThat(JobTally.read(KafkaTestSupport.bootstrap(), job.output(), Map.of(), Duration.ofSeconds(20)))
+                .isEqualTo(new JobTally(103, 103, 3, 0));
     }
 
     @Test

@@ -27,6 +27,7 @@ class KafkaBatchJobSampleTest {
             String text = bytes.toString(StandardCharsets.UTF_8);
             assertThat(text).containsPattern("killing sample-0 at \\d+ answered: ")
                     .contains("sample-1: ").contains("sample-2: ")
+                    .containsPattern("output topic fluxllm-sample-results: JobTally\\[records=\\d+, answered=2000, failed=0, duplicates=\\d+\\]")
                     .containsPattern("2000 requests over 6 partitions, 3 workers, one killed at \\d+ answered: "
                             + "2000 answered, \\d+ result records \\(\\d+ redone after the kill\\), 0 failed\\n$");
         }
