@@ -96,7 +96,12 @@ public final class BatchLoad {
         // Generated lazily: the batch pulls each request only when a slot is free.
         Flux<ChatRequest> requests = Flux.range(0, count)
                 .map(i -> ChatRequest.builder().user("prompt number " + i).maxTokens(16).build());
-        client.generateAll(requests, BatchOptions.builder().maxConcurrency(concurrency).build())
+        // Everything on, as a real job has it: request and token limits (set high enough never to
+        // wait), the adaptive limit, and a progress listener.
+        AtomicLong reports = new AtomicLong();
+        client.generateAll(requests, BatchOptions.builder().maxConcurrency(concurrency)
+                        .requestsPerMinute(6_000_000).tokensPerMinute(1_000_000_000_000L)
+                        .onProgress(p -> reports.incrementAndGet()).build())
                 .doOnNext((BatchResult r) -> {
                     if (r.index() != nextIndex.getAndIncrement()) {
                         throw new IllegalStateException("out of order: " + r.index());
