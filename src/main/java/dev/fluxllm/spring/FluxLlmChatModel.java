@@ -59,6 +59,8 @@ public final class FluxLlmChatModel implements ChatModel, StreamingChatModel {
 
     @Override
     public ChatResponse call(Prompt prompt) {
+        // Spring AI's ChatModel.call is synchronous by contract: the one blocking edge, bounded by the
+        // client's own timeouts; reactive callers use stream() (StreamingChatModel) instead.
         dev.fluxllm.ChatResponse r = client.generate(request(prompt)).block();
         Objects.requireNonNull(r, "the client completed without a response");
         AssistantMessage message = AssistantMessage.builder().content(r.text()).toolCalls(toolCalls(r.toolCalls())).build();

@@ -51,6 +51,8 @@ public final class FluxLlmClients implements DisposableBean {
     /** Closes every client gracefully, waiting at most the shutdown timeout (runs on the closing thread). */
     @Override
     public void destroy() {
+        // Spring calls destroy() on its shutdown thread and expects it to return when done: waiting
+        // here, bounded, is what lets calls in flight finish before the context goes away.
         Flux.fromIterable(clients.values())
                 .flatMap(c -> c.closeGracefully(shutdownTimeout).onErrorResume(e -> {
                     c.close();
