@@ -22,6 +22,7 @@ import org.springframework.boot.health.contributor.ReactiveHealthContributor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 
 /**
@@ -30,7 +31,10 @@ import org.springframework.context.annotation.Primary;
  * off when the application defines its own:
  * <ul>
  *   <li>{@link FluxLlmClients}: every configured client by name, closed gracefully on shutdown;</li>
- *   <li>{@link OpenAiCompatClient} (primary): the default client, else the first named one;</li>
+ *   <li>{@link OpenAiCompatClient} (primary, {@code fluxLlmClient}): the default client, else the first
+ *       named one;</li>
+ *   <li>one {@link OpenAiCompatClient} bean per named client, named (and qualified) as in
+ *       {@code fluxllm.clients.<name>}, so {@code @Qualifier("fast") OpenAiCompatClient} injects it;</li>
  *   <li>{@link LlmRouter} over all clients when {@code fluxllm.router.enabled=true};</li>
  *   <li>{@link ObservationListener} when an {@code ObservationRegistry} bean exists (with the
  *       GenAI metrics when a {@code MeterRegistry} does too), else {@link MicrometerListener}
@@ -49,10 +53,11 @@ import org.springframework.context.annotation.Primary;
         "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
 @ConditionalOnClass(OpenAiCompatClient.class)
 @EnableConfigurationProperties(FluxLlmProperties.class)
+@Import(NamedClientBeans.class)
 public class FluxLlmAutoConfiguration {
 
     /** Builds every configured client; a bad property fails start-up naming it. */
-    @Bean
+    @Bean(name = NamedClientBeans.CLIENTS_BEAN)
     @ConditionalOnMissingBean
     @Conditional(OnFluxLlmConfigured.class)
     public FluxLlmClients fluxLlmClients(FluxLlmProperties properties, ObjectProvider<LlmListener> listeners,
@@ -80,7 +85,7 @@ public class FluxLlmAutoConfiguration {
     }
 
     /** The primary client; {@link FluxLlmClients} closes it, so no destroy method here. */
-    @Bean(destroyMethod = "")
+    @Bean(name = NamedClientBeans.PRIMARY_BEAN, destroyMethod = "")
     @Primary
     @ConditionalOnMissingBean(OpenAiCompatClient.class)
     @ConditionalOnBean(FluxLlmClients.class)

@@ -88,16 +88,62 @@ class FluxLlmAutoConfigurationTest {
                         "fluxllm.clients.fast.default-model=small", "fluxllm.clients.fast.model-patterns=small*",
                         "fluxllm.clients.big.base-url=" + server.baseUrl(), "fluxllm.clients.big.default-model=large",
                         "fluxllm.router.enabled=true", "fluxllm.router.default-backend=big")
+                .withUserConfiguration(QualifiedConfiguration.class)
                 .run(ctx -> {
                     FluxLlmClients clients = ctx.getBean(FluxLlmClients.class);
                     assertThat(clients.all()).containsOnlyKeys("fast", "big");
                     assertThat(clients.get("fast").defaultModel()).isEqualTo("small");
                     assertThat(clients.get("fast").name()).isEqualTo("fast");
                     assertThat(ctx.getBean(OpenAiCompatClient.class)).isSameAs(clients.get("fast"));
+                    assertThat(ctx.getBeansOfType(OpenAiCompatClient.class)).hasSize(2);
+                    assertThat(ctx.getBean("fast", OpenAiCompatClient.class)).isSameAs(clients.get("fast"));
+                    assertThat(ctx.getBean("big", OpenAiCompatClient.class)).isSameAs(clients.get("big"));
+                    assertThat(ctx.getBean(Qualified.class).big).isSameAs(clients.get("big"));
+                    assertThat(ctx.getBean(Qualified.class).fast).isSameAs(clients.get("fast"));
                     LlmRouter router = ctx.getBean(LlmRouter.class);
                     assertThat(router.backends()).containsOnlyKeys("fast", "big");
                     assertThat(router.route(ChatRequest.builder().model("small-1").user("x").build())).isEqualTo("fast");
                     assertThat(router.route(ChatRequest.builder().model("other").user("x").build())).isEqualTo("big");
+                });
+    }
+
+    record Qualified(OpenAiCompatClient fast, OpenAiCompatClient big) {
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class QualifiedConfiguration {
+        @Bean
+        Qualified qualified(@org.springframework.beans.factory.annotation.Qualifier("fast") OpenAiCompatClient fast,
+                            @org.springframework.beans.factory.annotation.Qualifier("big") OpenAiCompatClient big) {
+            return new Qualified(fast, big);
+        }
+    }
+
+    @Test
+    void theDefaultAndTheNamedClientsAreOneBeanEach() {
+        runner.withPropertyValues(url(), "fluxllm.clients.backup.base-url=" + server.baseUrl(),
+                        "fluxllm.clients.fluxLlmClients.base-url=" + server.baseUrl())
+                .run(ctx -> {
+                    FluxLlmClients clients = ctx.getBean(FluxLlmClients.class);
+                    assertThat(ctx.getBeansOfType(OpenAiCompatClient.class)).hasSize(3);
+                    assertThat(ctx.getBean(OpenAiCompatClient.class)).isSameAs(clients.get("default"));
+                    assertThat(ctx.getBean("backup", OpenAiCompatClient.class)).isSameAs(clients.get("backup"));
+                    // a name already in use gets a suffix rather than failing start-up
+                    assertThat(ctx.getBean("fluxLlmClientsFluxLlmClient", OpenAiCompatClient.class))
+                            .isSameAs(clients.get("fluxLlmClients"));
+                    ctx.close();
+                    StepVerifier.create(clients.get("backup").generate(ChatRequest.builder().model("m").user("x").build()))
+                            .expectError(dev.fluxllm.ClientClosedException.class).verify(Duration.ofSeconds(10));
+                });
+    }
+
+    @Test
+    void namedClientBeansBackOffWhenTheApplicationDefinesItsClient() {
+        runner.withUserConfiguration(OwnClient.class)
+                .withPropertyValues("fluxllm.clients.backup.base-url=" + server.baseUrl())
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    assertThat(ctx.getBeansOfType(OpenAiCompatClient.class)).containsOnlyKeys("myClient");
                 });
     }
 
