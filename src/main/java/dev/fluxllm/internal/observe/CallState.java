@@ -20,7 +20,10 @@ import reactor.util.context.ContextView;
 
 /**
  * Follows one call and relays its events to the listeners. Reactor delivers one call's signals one
- * at a time, so plain fields suffice; they are volatile because attempts may run on other threads.
+ * at a time, so plain fields suffice; those written outside the stream's signals (attempts,
+ * headers, retries run on other threads) are volatile. The per-item fields are plain: Reactive
+ * Streams orders a stream's onNext signals (rule 1.3), and a volatile store per chunk is a fence
+ * per chunk.
  */
 final class CallState implements CallObserver, RetrySupport.RetryListener {
 
@@ -32,13 +35,13 @@ final class CallState implements CallObserver, RetrySupport.RetryListener {
     private final List<LlmListener> listeners;
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile long startNanos;
-    private volatile long lastItemNanos;
-    private volatile long firstTokenNanos;
+    private long lastItemNanos;
+    private long firstTokenNanos;
     private volatile int attempts;
     private volatile int status;
     private volatile String serverRequestId;
     private volatile Usage usage;
-    private volatile long tokenItems;
+    private long tokenItems;
 
     CallState(LlmCall call, List<LlmListener> listeners, UnaryOperator<OpenAiCompatException> redactor) {
         this.redactor = redactor;

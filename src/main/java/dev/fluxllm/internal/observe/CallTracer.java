@@ -99,10 +99,7 @@ public final class CallTracer {
         return Flux.deferContextual(ctx -> {
             CallState state = start(ctx, operation, path, model, request);
             return call.contextWrite(c -> state.decorate(CallObserver.with(c, state)))
-                    .doOnNext(item -> state.item(item, hasToken.test(item), usage.apply(item)))
-                    .doOnComplete(state::complete)
-                    .doOnError(state::error)
-                    .doOnCancel(state::cancel);
+                    .tap(() -> new StreamSignals<>(state, hasToken, usage));
         });
     }
 
