@@ -58,6 +58,15 @@ public final class ObservationOverhead {
             String variant = System.getProperty("variant", "full");
             dev.fluxllm.LlmListener listener = switch (variant) {
                 case "noop" -> new dev.fluxllm.LlmListener() { };
+                // the context entry alone: what carrying the observation through Reactor costs
+                case "context" -> new dev.fluxllm.LlmListener() {
+                    @Override
+                    public reactor.util.context.Context decorateContext(dev.fluxllm.LlmCall call,
+                                                                        reactor.util.context.Context context) {
+                        return context.put(io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor.KEY,
+                                io.micrometer.observation.Observation.NOOP);
+                    }
+                };
                 case "spans" -> ObservationListener.builder(observations).build();
                 case "no-chunk-metrics" -> ObservationListener.builder(observations).meterRegistry(meters)
                         .chunkMetrics(false).build();
