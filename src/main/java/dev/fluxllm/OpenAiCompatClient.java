@@ -95,6 +95,7 @@ public final class OpenAiCompatClient implements AutoCloseable {
     private final Duration connectTimeout;
     private final Duration responseTimeout;
     private final Duration streamIdleTimeout;
+    private final HttpVersion httpVersion;
     private final int maxEventBytes;
     private final Map<String, String> headerNames;
     /** The API key and the values of credential-like headers: never shown in an exception. */
@@ -122,6 +123,7 @@ public final class OpenAiCompatClient implements AutoCloseable {
         this.connectTimeout = b.connectTimeout;
         this.responseTimeout = b.responseTimeout;
         this.streamIdleTimeout = b.streamIdleTimeout;
+        this.httpVersion = b.httpVersion;
         this.maxEventBytes = b.maxEventBytes;
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("User-Agent", USER_AGENT);
@@ -453,6 +455,11 @@ public final class OpenAiCompatClient implements AutoCloseable {
     /** Returns the base URL, without a trailing slash. */
     public String baseUrl() {
         return baseUrl;
+    }
+
+    /** Returns the HTTP version this client speaks ({@link HttpVersion#HTTP_1_1} unless set). */
+    public HttpVersion httpVersion() {
+        return httpVersion;
     }
 
     /** Returns the default model, null when none. */

@@ -39,6 +39,7 @@ final class ClientFactory {
                 builder::responseTimeout);
         set(prefix + ".stream-idle-timeout", positive(prefix + ".stream-idle-timeout", s.getStreamIdleTimeout()),
                 builder::streamIdleTimeout);
+        set(prefix + ".http-version", s.getHttpVersion(), builder::httpVersion);
         s.getHeaders().forEach((k, v) -> set(prefix + ".headers." + k, v, value -> builder.header(k, value)));
         if (!s.getModelPatterns().isEmpty()) {
             set(prefix + ".model-patterns", s.getModelPatterns().toArray(String[]::new), builder::modelPatterns);

@@ -28,6 +28,8 @@ public class ClientSettings {
     private Duration responseTimeout;
     /** Longest silence inside a stream. */
     private Duration streamIdleTimeout;
+    /** HTTP version: http-1-1 (default) or http-2 (ALPN over https, h2c with prior knowledge over http). */
+    private dev.fluxllm.HttpVersion httpVersion;
     /** Extra headers sent on every call. */
     private Map<String, String> headers = new LinkedHashMap<>();
     /** Model name patterns this client serves (globs), for the router. */
@@ -86,6 +88,8 @@ public class ClientSettings {
     public Duration getResponseTimeout() { return responseTimeout; }
     public void setResponseTimeout(Duration responseTimeout) { this.responseTimeout = responseTimeout; }
     public Duration getStreamIdleTimeout() { return streamIdleTimeout; }
+    public dev.fluxllm.HttpVersion getHttpVersion() { return httpVersion; }
+    public void setHttpVersion(dev.fluxllm.HttpVersion httpVersion) { this.httpVersion = httpVersion; }
     public void setStreamIdleTimeout(Duration streamIdleTimeout) { this.streamIdleTimeout = streamIdleTimeout; }
     public Map<String, String> getHeaders() { return headers; }
     public void setHeaders(Map<String, String> headers) { this.headers = headers; }

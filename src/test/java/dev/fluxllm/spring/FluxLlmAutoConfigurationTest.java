@@ -71,6 +71,7 @@ class FluxLlmAutoConfigurationTest {
                     assertThat(client.defaultModel()).isEqualTo("qwen");
                     assertThat(client.baseUrl()).isEqualTo(server.baseUrl());
                     assertThat(client.retryPolicy().maxRetries()).isEqualTo(1);
+                    assertThat(client.httpVersion()).isEqualTo(dev.fluxllm.HttpVersion.HTTP_1_1);
                     assertThat(ctx.getBean(FluxLlmClients.class).all()).containsOnlyKeys("default");
                     assertThat(client.generate(ChatRequest.builder().user("hi").build()).block(Duration.ofSeconds(10))
                             .text()).isEqualTo("Hello from Spring");
@@ -145,6 +146,30 @@ class FluxLlmAutoConfigurationTest {
                     assertThat(ctx).hasNotFailed();
                     assertThat(ctx.getBeansOfType(OpenAiCompatClient.class)).containsOnlyKeys("myClient");
                 });
+    }
+
+    @Test
+    void theHttpVersionIsAPropertyToo() {
+        ScriptedLlmServer h2 = ScriptedLlmServer.builder().http2().start();
+        try {
+            h2.enqueue(Reply.text("over h2c"));
+            runner.withPropertyValues("fluxllm.base-url=" + h2.baseUrl(), "fluxllm.default-model=m",
+                            "fluxllm.http-version=http-2")
+                    .run(ctx -> {
+                        OpenAiCompatClient client = ctx.getBean(OpenAiCompatClient.class);
+                        assertThat(client.httpVersion()).isEqualTo(dev.fluxllm.HttpVersion.HTTP_2);
+                        assertThat(client.generate(ChatRequest.builder().user("hi").build())
+                                .block(Duration.ofSeconds(10)).text()).isEqualTo("over h2c");
+                    });
+        } finally {
+            h2.close();
+        }
+    }
+
+    @Test
+    void anUnknownHttpVersionFailsStartUpNamingTheProperty() {
+        runner.withPropertyValues(url(), "fluxllm.http-version=spdy")
+                .run(ctx -> assertThat(ctx).hasFailed().getFailure().rootCause().hasMessageContaining("spdy"));
     }
 
     @Test
