@@ -2,6 +2,7 @@ package dev.fluxllm.bench.baseline;
 
 import dev.fluxllm.bench.core.Answer;
 import dev.fluxllm.bench.core.Contender;
+import dev.fluxllm.bench.core.Scenario;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -20,16 +21,31 @@ public final class FloorContender implements Contender {
     private static final byte[] REQUEST = ("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\","
         + "\"content\":\"Say something.\"}]}").getBytes(StandardCharsets.UTF_8);
 
+    private static final byte[] RESPONSES_REQUEST = ("{\"model\":\"gpt-4.1\",\"input\":\"Say something.\","
+        + "\"stream\":true}").getBytes(StandardCharsets.UTF_8);
+
     private HttpClient http;
+    private Scenario scenario;
 
     @Override
     public void open(String baseUrl) {
-        http = Transport.client(baseUrl);
+        open(baseUrl, Scenario.parse("text-1"));
+    }
+
+    @Override
+    public void open(String baseUrl, Scenario scenario) {
+        this.scenario = scenario;
+        http = Transport.client(baseUrl, scenario.http2());
+    }
+
+    @Override
+    public String unsupported(Scenario scenario) {
+        return null;
     }
 
     @Override
     public CompletionStage<Answer> stream() {
-        return call(STREAM_REQUEST);
+        return call(scenario.responses() ? RESPONSES_REQUEST : STREAM_REQUEST);
     }
 
     @Override
@@ -38,7 +54,7 @@ public final class FloorContender implements Contender {
     }
 
     private CompletionStage<Answer> call(byte[] request) {
-        return http.post().uri("/chat/completions")
+        return http.post().uri(scenario.api().path())
             .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(request)))
             .response((res, body) -> {
                 if (res.status().code() != 200) {

@@ -2,6 +2,7 @@ package dev.fluxllm.bench.baseline;
 
 import dev.fluxllm.bench.core.Answer;
 import dev.fluxllm.bench.core.Contender;
+import dev.fluxllm.bench.core.Scenario;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.concurrent.CompletionStage;
@@ -21,14 +22,29 @@ public final class HonestContender implements Contender {
 
     private final ObjectMapper mapper = JsonMapper.builder().build();
     private HttpClient http;
+    private Scenario scenario;
 
     @Override
     public void open(String baseUrl) {
-        http = Transport.client(baseUrl);
+        open(baseUrl, Scenario.parse("text-1"));
+    }
+
+    @Override
+    public void open(String baseUrl, Scenario scenario) {
+        this.scenario = scenario;
+        http = Transport.client(baseUrl, scenario.http2());
+    }
+
+    @Override
+    public String unsupported(Scenario scenario) {
+        return null;
     }
 
     @Override
     public CompletionStage<Answer> stream() {
+        if (scenario.responses()) {
+            return responses();
+        }
         return http.post().uri("/chat/completions")
             .send(Mono.fromSupplier(() -> request(true)))
             .response((res, body) -> {
@@ -41,6 +57,30 @@ public final class HonestContender implements Contender {
             })
             .single()
             .toFuture();
+    }
+
+    /** The Responses API: the same line split, a tree per event, deltas by type and item. */
+    private CompletionStage<Answer> responses() {
+        return http.post().uri("/responses")
+            .send(Mono.fromSupplier(this::responsesRequest))
+            .response((res, body) -> {
+                if (res.status().code() != 200) {
+                    return Mono.error(new IllegalStateException("HTTP " + res.status()));
+                }
+                ResponseEventAssembler assembler = new ResponseEventAssembler(mapper);
+                SseLines lines = new SseLines(assembler);
+                return body.doOnNext(b -> lines.feed((ByteBuf) b)).then(Mono.fromCallable(assembler::answer));
+            })
+            .single()
+            .toFuture();
+    }
+
+    private ByteBuf responsesRequest() {
+        ObjectNode req = mapper.createObjectNode();
+        req.put("model", "gpt-4.1");
+        req.put("input", "Say something.");
+        req.put("stream", true);
+        return Unpooled.wrappedBuffer(mapper.writeValueAsBytes(req));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.fluxllm.bench.springai11;
 
 import dev.fluxllm.bench.core.Answer;
 import dev.fluxllm.bench.core.Contender;
+import dev.fluxllm.bench.core.Scenario;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,6 +29,14 @@ public final class SpringAiWebClientContender implements Contender {
 
     private OpenAiApi api;
     private List<ChatCompletionMessage> messages;
+
+    @Override
+    public String unsupported(Scenario scenario) {
+        if (scenario.responses()) {
+            return "Spring AI 1.1.8 has no Responses API client (OpenAiApi calls chat completions)";
+        }
+        return scenario.http2() ? "h2c would need a hand-built WebClient connector: not set up here" : null;
+    }
 
     @Override
     public void open(String baseUrl) {

@@ -2,6 +2,7 @@ package dev.fluxllm.bench.springai;
 
 import dev.fluxllm.bench.core.Answer;
 import dev.fluxllm.bench.core.Contender;
+import dev.fluxllm.bench.core.Scenario;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -22,6 +23,14 @@ public final class SpringAiContender implements Contender {
 
     private OpenAiChatModel model;
     private Prompt prompt;
+
+    @Override
+    public String unsupported(Scenario scenario) {
+        if (scenario.responses()) {
+            return "Spring AI 2.0.1 has no Responses API model (OpenAiChatModel calls chat completions)";
+        }
+        return scenario.http2() ? "h2c (an OkHttp client with H2_PRIOR_KNOWLEDGE under its openai-java client) not set up here" : null;
+    }
 
     @Override
     public void open(String baseUrl) {

@@ -15,7 +15,31 @@ public interface Contender extends AutoCloseable {
     /** Builds the client for a base URL such as {@code http://127.0.0.1:PORT/text-20000/v1}. */
     void open(String baseUrl) throws Exception;
 
-    /** One streamed chat completion, assembled. */
+    /**
+     * Builds the client for a scenario: the driver calls this one. A contender that speaks the
+     * Responses API or HTTP/2 reads {@link Scenario#api()} and {@link Scenario#http2()} here;
+     * the default ignores them.
+     */
+    default void open(String baseUrl, Scenario scenario) throws Exception {
+        open(baseUrl);
+    }
+
+    /**
+     * Why this contender cannot run a scenario (reported as "not supported", not timed), or null
+     * when it can. The default supports the chat scenarios over HTTP/1.1 only: a contender that
+     * does more says so by overriding this.
+     */
+    default String unsupported(Scenario scenario) {
+        if (scenario.responses()) {
+            return "no Responses API client";
+        }
+        if (scenario.http2()) {
+            return "no h2c (HTTP/2 prior knowledge) setup";
+        }
+        return null;
+    }
+
+    /** One streamed chat completion (or Responses API stream, for a Responses scenario), assembled. */
     CompletionStage<Answer> stream();
 
     /** One non-streaming chat completion. */

@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
  * Entry point of a contender JVM: warms up, measures, checks every answer, writes a properties
  * file for the runner. Arguments are {@code key=value}:
  * {@code contender= baseUrl= scenario= op=stream|generate concurrency= calls= warmup= iterations=
- * warmupCalls= timeout= out=}.
+ * warmupCalls= timeout= out= [stats=]}. With {@code stats=} (the server's statistics URL) it also
+ * records, per measured iteration, the connections the server accepted and the most it had open.
  */
 public final class ContenderMain {
 
@@ -38,7 +39,9 @@ public final class ContenderMain {
         Properties p = new Properties();
         a.forEach((k, v) -> p.setProperty("arg." + k, v));
         p.setProperty("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        Script script = Script.of(Scenario.parse(a.get("scenario")));
+        Scenario scenario = Scenario.parse(a.get("scenario"));
+        Script script = Script.of(scenario);
+        ServerStats stats = a.containsKey("stats") ? new ServerStats(a.get("stats")) : null;
         boolean stream = !"generate".equals(a.get("op"));
         int concurrency = Integer.parseInt(a.getOrDefault("concurrency", "1"));
         int calls = Integer.parseInt(a.getOrDefault("calls", "1"));
@@ -49,9 +52,17 @@ public final class ContenderMain {
         p.setProperty("chunksPerCall", String.valueOf(script.chunksPerResponse()));
 
         List<ResourceMeter.Sample> samples = new ArrayList<>();
+        List<Long> connectionsOpened = new ArrayList<>();
+        List<Long> peakConnections = new ArrayList<>();
         try (Contender c = (Contender) Class.forName(a.get("contender")).getConstructor().newInstance();
              ResourceMeter meter = new ResourceMeter()) {
-            c.open(a.get("baseUrl"));
+            String unsupported = c.unsupported(scenario);
+            if (unsupported != null) {
+                p.setProperty("status", "UNSUPPORTED");
+                p.setProperty("reason", unsupported);
+                return p;
+            }
+            c.open(a.get("baseUrl"), scenario);
             try (Workload w = new Workload(c, stream, script, concurrency)) {
                 for (int i = 0; i < warmup; i++) {
                     String problem = w.run(Math.min(warmupCalls, calls), timeout);
@@ -60,6 +71,7 @@ public final class ContenderMain {
                     }
                 }
                 for (int i = 0; i < iterations; i++) {
+                    ServerStats.Counts before = stats == null ? null : stats.read(true);
                     meter.begin();
                     String problem = w.run(calls, timeout);
                     ResourceMeter.Sample s = meter.end();
@@ -67,6 +79,11 @@ public final class ContenderMain {
                         return wrong(p, problem);
                     }
                     samples.add(s);
+                    if (stats != null) {
+                        ServerStats.Counts after = stats.read(false);
+                        connectionsOpened.add(after.accepted() - before.accepted());
+                        peakConnections.add(after.peakOpen());
+                    }
                 }
             }
             p.setProperty("heapAfterFullGc", String.valueOf(meter.heapAfterFullGc()));
@@ -85,7 +102,15 @@ public final class ContenderMain {
         put(p, "peakHeapBytes", samples, ResourceMeter.Sample::peakHeapBytes);
         put(p, "maxHeapAfterGcBytes", samples, ResourceMeter.Sample::maxHeapAfterGcBytes);
         put(p, "jitMillis", samples, ResourceMeter.Sample::jitMillis);
+        if (!connectionsOpened.isEmpty()) {
+            p.setProperty("connectionsOpened", join(connectionsOpened));
+            p.setProperty("peakConnections", join(peakConnections));
+        }
         return p;
+    }
+
+    private static String join(List<Long> values) {
+        return values.stream().map(String::valueOf).collect(Collectors.joining(","));
     }
 
     private static Properties wrong(Properties p, String reason) {

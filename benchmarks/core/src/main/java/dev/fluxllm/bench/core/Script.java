@@ -17,9 +17,9 @@ public final class Script {
         + "\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"gpt-4o-2024-08-06\","
         + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_eb9dce56a8\",\"choices\":[{\"index\":0,\"delta\":";
     private static final String OPEN = ",\"logprobs\":null,\"finish_reason\":null}]}";
-    private static final String[] CITIES = {"Paris, France", "Tokyo, Japan"};
-    private static final String[] NAMES = {"get_weather", "get_local_time"};
-    private static final String[] IDS = {"call_Qx3Yt9bV2mN8kL4pR7sW1aZe", "call_Hj6Fd2Ks9Lm3Np7Qr1Tv5Wx8"};
+    static final String[] CITIES = {"Paris, France", "Tokyo, Japan"};
+    static final String[] NAMES = {"get_weather", "get_local_time"};
+    static final String[] IDS = {"call_Qx3Yt9bV2mN8kL4pR7sW1aZe", "call_Hj6Fd2Ks9Lm3Np7Qr1Tv5Wx8"};
 
     private final Scenario scenario;
     private final List<byte[]> events;
@@ -27,7 +27,7 @@ public final class Script {
     private final String expectedText;
     private final List<Answer.Call> expectedCalls;
 
-    private Script(Scenario scenario, List<byte[]> events, byte[] body, String text, List<Answer.Call> calls) {
+    Script(Scenario scenario, List<byte[]> events, byte[] body, String text, List<Answer.Call> calls) {
         this.scenario = scenario;
         this.events = events;
         this.body = body;
@@ -36,6 +36,9 @@ public final class Script {
     }
 
     public static Script of(Scenario s) {
+        if (s.responses()) {
+            return ResponsesScript.of(s);
+        }
         return switch (s.kind()) {
             case TEXT -> text(s);
             case TOOLS_INTERLEAVED, TOOLS_SEQUENTIAL -> tools(s);
@@ -47,7 +50,10 @@ public final class Script {
         return scenario;
     }
 
-    /** Each SSE event's bytes, {@code data: [DONE]} last; empty for non-streaming scenarios. */
+    /**
+     * Each SSE event's bytes, {@code data: [DONE]} last (chat) or the terminal event last
+     * (Responses); empty for non-streaming scenarios.
+     */
     public List<byte[]> events() {
         return events;
     }
@@ -57,9 +63,15 @@ public final class Script {
         return body;
     }
 
-    /** Data events that carry a chunk ({@code [DONE]} excluded); 1 for a non-streaming response. */
+    /**
+     * Data events that carry a chunk ({@code [DONE]} excluded; every event of a Responses stream);
+     * 1 for a non-streaming response.
+     */
     public int chunksPerResponse() {
-        return scenario.streaming() ? events.size() - 1 : 1;
+        if (!scenario.streaming()) {
+            return 1;
+        }
+        return scenario.responses() ? events.size() : events.size() - 1;
     }
 
     public String expectedText() {
@@ -126,22 +138,26 @@ public final class Script {
 
     private static Script stream(Scenario s, List<String> chunkJson, String text, List<Answer.Call> calls) {
         List<byte[]> events = new ArrayList<>(chunkJson.size() + 1);
-        int size = 0;
         for (String j : chunkJson) {
-            byte[] e = ("data: " + j + "\n\n").getBytes(StandardCharsets.UTF_8);
-            events.add(e);
-            size += e.length;
+            events.add(("data: " + j + "\n\n").getBytes(StandardCharsets.UTF_8));
         }
         byte[] done = "data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
         events.add(done);
-        size += done.length;
+        return new Script(s, List.copyOf(events), concat(events), text, List.copyOf(calls));
+    }
+
+    static byte[] concat(List<byte[]> events) {
+        int size = 0;
+        for (byte[] e : events) {
+            size += e.length;
+        }
         byte[] body = new byte[size];
         int at = 0;
         for (byte[] e : events) {
             System.arraycopy(e, 0, body, at, e.length);
             at += e.length;
         }
-        return new Script(s, List.copyOf(events), body, text, List.copyOf(calls));
+        return body;
     }
 
     private static String chunk(String delta) {

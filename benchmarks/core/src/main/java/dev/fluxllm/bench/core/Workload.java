@@ -102,7 +102,10 @@ final class Workload implements AutoCloseable {
         if (e != null) {
             Throwable cause = e.getCause() != null && e instanceof java.util.concurrent.CompletionException
                 ? e.getCause() : e;
-            failure.compareAndSet(null, "threw " + cause);
+            if (failure.compareAndSet(null, "threw " + cause)) {
+                // Only the message reaches the result file: the contender's log gets the whole trace.
+                cause.printStackTrace();
+            }
             return;
         }
         String m = Verifier.mismatch(script, a);

@@ -36,7 +36,7 @@ final class ContenderProcess {
         return run.key() + "--" + spec.className().substring(spec.className().lastIndexOf('.') + 1);
     }
 
-    static Properties run(ContenderSpec spec, String classpath, Run run, String baseUrl, Path rawDir,
+    static Properties run(ContenderSpec spec, String classpath, Run run, String baseUrl, String statsUrl, Path rawDir,
                           long timeoutSeconds) throws IOException, InterruptedException {
         String file = fileName(spec, run);
         Path out = rawDir.resolve(file + ".properties");
@@ -50,6 +50,9 @@ final class ContenderProcess {
             "op=" + (run.stream() ? "stream" : "generate"), "concurrency=" + run.concurrency(),
             "calls=" + run.calls(), "warmupCalls=" + run.warmupCalls(), "warmup=" + run.warmup(),
             "iterations=" + run.iterations(), "timeout=" + Math.max(30, timeoutSeconds / 2), "out=" + out));
+        if (statsUrl != null) {
+            cmd.add("stats=" + statsUrl);
+        }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Properties props = new Properties();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

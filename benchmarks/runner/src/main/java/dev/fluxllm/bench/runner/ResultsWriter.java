@@ -79,6 +79,10 @@ final class ResultsWriter {
         - **Peak heap** is the most heap in use seen (sampled, and before each GC); **after GC** is the most heap
           still in use after a collection during the measured iterations (for the slow streams: what open streams
           retain).
+        - **Connections** (paced streams): the most TCP connections the server accepted during one measured
+          iteration (new), and the most it had open at once (peak open), counted by the server. Over HTTP/1.1
+          a pool keeps the warm-up's connections, so *new* counts only those it added.
+        - A contender without the scenario's API or protocol says **not supported** and is not run.
         - A contender whose answer differs from what the server sent (text; tool-call ids, names, arguments),
           or that throws, is reported WRONG and not timed. The floor parses nothing and is checked on the byte
           count only.
@@ -92,16 +96,20 @@ final class ResultsWriter {
             .append(", ").append(run.calls()).append(run.stream() ? " stream(s)" : " requests")
             .append(" per iteration, ").append(run.warmup()).append(" warm-up + ").append(run.iterations())
             .append(" measured iterations.\n\n");
+        // Connection counts exist for runs measured since the server counted them; shown for paced streams.
+        boolean conns = run.scenario().contains("slow") && outcomes.stream().anyMatch(o -> o.ok() && o.connectionsOpened() >= 0);
         b.append("| Contender | Correct | CPU µs/").append(unit).append(" | CPU vs baseline | Alloc B/").append(unit)
-            .append(" | Alloc vs baseline | ").append(unit).append("s/s | Peak threads | Peak heap MB | After GC MB | JIT |\n");
-        b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            .append(" | Alloc vs baseline | ").append(unit).append("s/s | Peak threads | Peak heap MB | After GC MB | JIT |")
+            .append(conns ? " Connections (new / peak open) |" : "").append('\n');
+        b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|").append(conns ? "---:|" : "").append('\n');
         Outcome base = outcomes.stream().filter(o -> o.ok() && o.spec().name().equals(ContenderSpec.BASELINE))
             .findFirst().orElse(null);
         for (Outcome o : outcomes) {
             b.append("| ").append(o.spec().name()).append(" | ");
             if (!o.ok()) {
-                b.append(o.status()).append(": ").append(o.reason().replace("|", "\\|").replace("\n", " "))
-                    .append(" | | | | | | | | | |\n");
+                b.append(o.unsupported() ? "not supported" : o.status()).append(": ")
+                    .append(o.reason().replace("|", "\\|").replace("\n", " "))
+                    .append(" | | | | | | | | | |").append(conns ? " |" : "").append('\n');
                 continue;
             }
             b.append("OK | ").append(stats(o.cpuMicros(), "%.2f")).append(" | ")
@@ -113,7 +121,12 @@ final class ResultsWriter {
                 .append(" | ").append(mb(o.peakHeapBytes()))
                 .append(" | ").append(mb(o.maxHeapAfterGcBytes()))
                 .append(" | ").append(o.jitShare() == null ? "–" : String.format(Locale.ROOT, "%.0f %%", 100 * o.jitShare().median()))
-                .append(" |\n");
+                .append(" |");
+            if (conns) {
+                b.append(o.connectionsOpened() < 0 ? " –" : String.format(Locale.ROOT, " %,d / %,d", o.connectionsOpened(), o.peakConnections()))
+                    .append(" |");
+            }
+            b.append('\n');
         }
         b.append('\n');
     }

@@ -21,7 +21,11 @@ record Run(String title, String scenario, boolean stream, int concurrency, int c
                 new Run("Two tool calls, 500 fragments each, sequential", "tools-sequential-500", true, 1, 1, 1, 2, 3, false),
                 new Run("Small non-streaming completions, concurrency 1", "small", false, 1, 200, 200, 2, 3, false),
                 new Run("Small non-streaming completions, concurrency 64", "small", false, 64, 1000, 1000, 2, 3, false),
-                new Run("200 concurrent slow streams (20 chunks, 20 ms apart)", "slow-20-20", true, 200, 200, 200, 1, 2, false));
+                new Run("200 concurrent slow streams (20 chunks, 20 ms apart)", "slow-20-20", true, 200, 200, 200, 1, 2, false),
+                new Run("Responses API text stream, 2,000 deltas", "resp-text-2000", true, 1, 1, 1, 2, 3, false),
+                new Run("Responses API, two function calls of 500 argument deltas", "resp-tools-500", true, 1, 1, 1, 2, 3, false),
+                new Run("200 concurrent slow Responses API streams (20 deltas, 20 ms apart)", "resp-slow-20-20", true, 200, 200, 200, 1, 2, false),
+                new Run("200 concurrent slow streams over HTTP/2 (h2c, 20 chunks, 20 ms apart)", "h2-slow-20-20", true, 200, 200, 200, 1, 2, false));
         }
         // Calls per iteration keep each iteration at >= ~0.5 s of CPU for the baseline: the JDK's
         // process CPU clock ticks in 10 ms steps. The slow streams get several warm-up iterations: with
@@ -36,6 +40,17 @@ record Run(String title, String scenario, boolean stream, int concurrency, int c
             new Run("Small non-streaming completions, concurrency 64", "small", false, 64, 20000, 20000, 6, 5, false),
             new Run("1,000 concurrent slow streams (100 chunks, 20 ms apart)", "slow-100-20", true, 1000, 1000, 1000, 3, 5, false),
             new Run("5,000 concurrent slow streams (100 chunks, 20 ms apart)", "slow-100-20", true, 5000, 5000, 1000, 3, 3, true),
-            new Run("10,000 concurrent slow streams (100 chunks, 20 ms apart)", "slow-100-20", true, 10000, 10000, 1000, 3, 3, true));
+            new Run("10,000 concurrent slow streams (100 chunks, 20 ms apart)", "slow-100-20", true, 10000, 10000, 1000, 3, 3, true),
+            // The Responses API: the same deltas as typed events (event: line, sequence numbers,
+            // item and part events around them, the whole response again in response.completed).
+            new Run("Responses API text stream, 20,000 deltas", "resp-text-20000", true, 1, 10, 10, 3, 5, false),
+            new Run("Responses API, two function calls of 5,000 argument deltas", "resp-tools-5000", true, 1, 20, 20, 3, 5, false),
+            new Run("1,000 concurrent slow Responses API streams (100 deltas, 20 ms apart)", "resp-slow-100-20", true, 1000, 1000, 1000, 3, 5, false),
+            new Run("10,000 concurrent slow Responses API streams (100 deltas, 20 ms apart)", "resp-slow-100-20", true, 10000, 10000, 1000, 3, 3, true),
+            // HTTP/2 without TLS (h2c, prior knowledge), the server offering 256 streams a connection.
+            // At 10,000 the thread-per-stream clients run too: openai-java over OkHttp's HTTP/2 is
+            // what this run compares with.
+            new Run("1,000 concurrent slow streams over HTTP/2 (h2c, 100 chunks, 20 ms apart)", "h2-slow-100-20", true, 1000, 1000, 1000, 3, 5, false),
+            new Run("10,000 concurrent slow streams over HTTP/2 (h2c, 100 chunks, 20 ms apart)", "h2-slow-100-20", true, 10000, 10000, 1000, 3, 3, false));
     }
 }

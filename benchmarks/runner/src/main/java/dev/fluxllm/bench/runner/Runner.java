@@ -94,8 +94,8 @@ public final class Runner {
         if (run.onlyEventLoopClients() && spec.threadPerStream()) {
             return report(Outcome.skipped(spec, "needs a thread per stream; run at 1,000 streams only"));
         }
-        long timeout = run.concurrency() >= 1000 ? 240 : 180;
-        Properties p = ContenderProcess.run(spec, cp, run, server.baseUrl(run.scenario()), raw, timeout);
+        long timeout = run.concurrency() >= 10000 ? 480 : run.concurrency() >= 1000 ? 240 : 180;
+        Properties p = ContenderProcess.run(spec, cp, run, server.baseUrl(run.scenario()), server.statsUrl(), raw, timeout);
         return report(Outcome.from(spec, run, p));
     }
 

@@ -11,6 +11,7 @@ final class ServerProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final int statsPort;
 
     ServerProcess(String classpath, java.nio.file.Path log) throws IOException {
         process = new ProcessBuilder(List.of(Jvm.java(), "-Xms512m", "-Xmx512m", "-cp", classpath,
@@ -23,7 +24,14 @@ final class ServerProcess implements AutoCloseable {
             process.destroy();
             throw new IOException("server did not start: " + line);
         }
-        port = Integer.parseInt(line.substring("LISTENING ".length()).trim());
+        String[] ports = line.substring("LISTENING ".length()).trim().split(" ");
+        port = Integer.parseInt(ports[0]);
+        statsPort = ports.length > 1 ? Integer.parseInt(ports[1]) : -1;
+    }
+
+    /** The statistics port's URL (connection counts of the benchmark port), or null. */
+    String statsUrl() {
+        return statsPort < 0 ? null : "http://127.0.0.1:" + statsPort + "/";
     }
 
     String baseUrl(String scenario) {

@@ -18,9 +18,11 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
 
 /**
- * A local OpenAI-compatible chat-completions server for the benchmarks. Prints
- * {@code LISTENING <port>} once bound and exits when its standard input closes, so a crashed
- * runner never leaves it behind.
+ * A local OpenAI-compatible server for the benchmarks (chat completions and the Responses API),
+ * HTTP/1.1 and h2c (HTTP/2 with prior knowledge) on the same port. Prints
+ * {@code LISTENING <port> <stats port>} once bound and exits when its standard input closes, so a
+ * crashed runner never leaves it behind. The statistics port ({@link StatsHandler}) tells the
+ * benchmark port's connection counts.
  *
  * <p>Arguments: {@code [port (0 = any)] [event-loop threads]}.
  */
@@ -30,6 +32,7 @@ public final class BenchServer {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         ScriptCache scripts = new ScriptCache();
+        ConnectionCounter counter = new ConnectionCounter();
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         // A separate acceptor thread: event loops busy pacing 10,000 streams must not starve accepts.
@@ -43,17 +46,28 @@ public final class BenchServer {
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {
-                    ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
-                        new CompletionsHandler(scripts));
+                    ch.pipeline().addLast(counter, new ProtocolDetector(() -> new CompletionsHandler(scripts)));
                 }
             })
             .bind("127.0.0.1", port).sync().channel();
-        System.out.println("LISTENING " + ((InetSocketAddress) server.localAddress()).getPort());
+        Channel stats = new ServerBootstrap()
+            .group(acceptor, group)
+            .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+            .childHandler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(4096), new StatsHandler(counter));
+                }
+            })
+            .bind("127.0.0.1", 0).sync().channel();
+        System.out.println("LISTENING " + ((InetSocketAddress) server.localAddress()).getPort() + " "
+            + ((InetSocketAddress) stats.localAddress()).getPort());
         System.out.flush();
         while (System.in.read() >= 0) {
             // Wait for the runner to close our stdin.
         }
         server.close().sync();
+        stats.close().sync();
         group.shutdownGracefully().sync();
         acceptor.shutdownGracefully().sync();
     }

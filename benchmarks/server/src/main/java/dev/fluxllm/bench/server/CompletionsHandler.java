@@ -24,8 +24,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Answers {@code POST /<scenario>/v1/chat/completions} with the scenario's precomputed bytes,
- * whatever the request body says. Fast streams go out as 4 KiB HTTP chunks cut at arbitrary
+ * Answers {@code POST /<scenario>/v1/chat/completions} (chat scenarios) and
+ * {@code POST /<scenario>/v1/responses} (Responses API scenarios, {@code resp-...}) with the
+ * scenario's precomputed bytes, whatever the request body says; the other endpoint is a 404. Fast streams go out as 4 KiB HTTP chunks cut at arbitrary
  * byte positions (events split across reads, as behind any proxy); paced streams send one event
  * per tick from the connection's own event loop.
  */
@@ -41,7 +42,10 @@ final class CompletionsHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-        Script script = req.uri().endsWith("/chat/completions") ? scripts.forPath(req.uri()) : null;
+        Script script = scripts.forPath(req.uri());
+        if (script != null && !req.uri().endsWith(script.scenario().api().path())) {
+            script = null;
+        }
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         if (script == null) {
             FullHttpResponse r = full(HttpResponseStatus.NOT_FOUND, "application/json",
@@ -90,7 +94,8 @@ final class CompletionsHandler extends SimpleChannelInboundHandler<FullHttpReque
             }
             ctx.write(content(events.get(next[0]++)));
             if (next[0] == events.size() - 1) {
-                // The finish chunk goes with [DONE], as servers send them back to back.
+                // The finish chunk goes with [DONE], as servers send them back to back (Responses:
+            // output_item.done with response.completed).
                 ctx.write(content(events.get(next[0]++)));
                 timer[0].cancel(false);
                 end(ctx, keepAlive);
