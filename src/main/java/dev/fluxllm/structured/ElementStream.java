@@ -8,6 +8,7 @@ import dev.fluxllm.internal.schema.TypeBinding;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -29,13 +30,13 @@ final class ElementStream<E> implements ElementSplitter.Elements {
     }
 
     Iterable<E> onChunk(ChatChunk chunk) {
-        String delta = answer.add(chunk);
-        if (delta.isEmpty()) {
+        int from = answer.length();
+        if (answer.add(chunk).isEmpty()) {
             return none();
         }
         StructuredOutputException failure = null;
         try {
-            json.feed(delta);
+            json.feed(answer.chars(), from, answer.length());
         } catch (IncrementalJson.Invalid e) {
             ChatResponse partial = answer.response();
             failure = new StructuredOutputException("The answer is not JSON (" + e.getMessage() + "): "
@@ -102,8 +103,8 @@ final class ElementStream<E> implements ElementSplitter.Elements {
     public void element(int start, int end) {
         int i = index++;
         JsonNode node;
-        try {
-            node = Json.MAPPER.readTree(answer.text().substring(start, end));
+        try (JsonParser parser = Json.MAPPER.createParser(answer.chars(), start, end - start)) {
+            node = Json.MAPPER.readTree(parser);
         } catch (JacksonException e) {
             throw failure("Element " + i + " is not JSON: " + e.getOriginalMessage(),
                     List.of(new SchemaViolation(pointer(i, ""), "not JSON: " + e.getOriginalMessage())), e);
