@@ -74,6 +74,16 @@ final class AnswerTracker {
         return length;
     }
 
+    /** Returns whether the model refused (sent refusal text). */
+    boolean refused() {
+        return refusal != null && refusal.length() > 0;
+    }
+
+    /** Returns the finish reason so far, null until one arrived. */
+    String finishReason() {
+        return finishReason;
+    }
+
     /** Returns the answer so far as a response, for exceptions and their callers. */
     ChatResponse response() {
         return new ChatResponse(id, model, created, List.of(new ChatChoice(0, new String(text, 0, length), "", List.of(),

@@ -125,6 +125,11 @@ final class ElementStream<E> implements ElementSplitter.Elements {
 
     /** Checks the end of the answer: refused, cut off, or without its array fails after the elements so far. */
     void finish() {
+        // The usual ending is checked without the response, whose text is a copy of the whole answer.
+        if (!answer.refused() && !AnswerReader.endsBadly(answer.finishReason()) && json.end()
+                && splitter.arrayFound()) {
+            return;
+        }
         ChatResponse response = answer.response();
         String all = response.text();
         AnswerReader.checkEnding(response.refusal(), response.finishReason(), all, response, binding);
