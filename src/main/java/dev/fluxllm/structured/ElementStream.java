@@ -13,7 +13,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Follows one streamed list answer and hands out each element when it is complete: the splitter
- * finds its bounds in the text, Jackson parses just that element, the element's schema checks it.
+ * finds its bounds in the text, {@link ElementTree} (or Jackson, where it gives up) reads just that
+ * element, the element's schema checks it.
  * One per subscription.
  */
 final class ElementStream<E> implements ElementSplitter.Elements {
@@ -22,6 +23,7 @@ final class ElementStream<E> implements ElementSplitter.Elements {
     private final AnswerTracker answer = new AnswerTracker();
     private final ElementSplitter splitter = new ElementSplitter(this);
     private final IncrementalJson json = new IncrementalJson(splitter, false);
+    private final ElementTree tree = new ElementTree();
     private List<E> ready = new ArrayList<>(4);
     private int index;
 
@@ -102,12 +104,9 @@ final class ElementStream<E> implements ElementSplitter.Elements {
     @Override
     public void element(int start, int end) {
         int i = index++;
-        JsonNode node;
-        try (JsonParser parser = Json.MAPPER.createParser(answer.chars(), start, end - start)) {
-            node = Json.MAPPER.readTree(parser);
-        } catch (JacksonException e) {
-            throw failure("Element " + i + " is not JSON: " + e.getOriginalMessage(),
-                    List.of(new SchemaViolation(pointer(i, ""), "not JSON: " + e.getOriginalMessage())), e);
+        JsonNode node = tree.read(answer.chars(), start, end);
+        if (node == null) {
+            node = parse(i, start, end);
         }
         List<SchemaViolation> violations = binding.validate(node);
         if (!violations.isEmpty()) {
@@ -120,6 +119,16 @@ final class ElementStream<E> implements ElementSplitter.Elements {
         } catch (TypeBinding.MappingFailure e) {
             throw failure("Element " + i + " cannot be read as " + binding.name() + ": " + e.getMessage(),
                     List.of(new SchemaViolation(pointer(i, ""), e.getMessage())), e);
+        }
+    }
+
+    /** Reads the element with Jackson: what {@link ElementTree} leaves, and every element that is not JSON. */
+    private JsonNode parse(int i, int start, int end) {
+        try (JsonParser parser = Json.MAPPER.createParser(answer.chars(), start, end - start)) {
+            return Json.MAPPER.readTree(parser);
+        } catch (JacksonException e) {
+            throw failure("Element " + i + " is not JSON: " + e.getOriginalMessage(),
+                    List.of(new SchemaViolation(pointer(i, ""), "not JSON: " + e.getOriginalMessage())), e);
         }
     }
 
