@@ -33,6 +33,12 @@ final class AnswerReader {
         return map(binding, answer, text, response.finishReason(), response);
     }
 
+    /** Returns whether {@link #checkEnding} fails for {@code finishReason}: cut off or filtered. */
+    static boolean endsBadly(String finishReason) {
+        return "length".equals(finishReason) || "max_tokens".equals(finishReason)
+                || "content_filter".equals(finishReason);
+    }
+
     /** Fails for a refusal, a cut-off answer and a filtered one: none of them is worth repairing. */
     static void checkEnding(String refusal, String finishReason, String text, ChatResponse response,
                             TypeBinding<?> binding) {

@@ -11,10 +11,13 @@ import java.util.List;
  * Keeps what a streamed typed answer said besides its JSON: choice 0's text (held once, for the
  * element splitter's offsets and the exception's raw text), refusal, finish reason, usage, id and
  * model. Cheaper per chunk than assembling a whole response, which would hold the text a second time.
+ * The text is a plain {@code char[]}, so that the parser scans each delta where it was copied to
+ * and Jackson reads an element from its slice, without a string per delta or element.
  */
 final class AnswerTracker {
 
-    private final StringBuilder text = new StringBuilder(1024);
+    private char[] text = new char[1024];
+    private int length;
     private StringBuilder refusal;
     private String finishReason;
     private Usage usage;
@@ -47,20 +50,43 @@ final class AnswerTracker {
             refusal.append(c.refusal());
         }
         String delta = c.content();
-        if (!delta.isEmpty()) {
-            text.append(delta);
+        int n = delta.length();
+        if (n > 0) {
+            if (length + n > text.length) {
+                text = java.util.Arrays.copyOf(text, Math.max(text.length * 2, length + n));
+            }
+            delta.getChars(0, n, text, length);
+            length += n;
         }
         return delta;
     }
 
-    /** Returns the text so far; offsets into it are the parser's offsets. */
-    StringBuilder text() {
+    /**
+     * Returns the text so far in its first {@link #length()} characters; offsets into it are the
+     * parser's offsets. A later {@link #add} may replace the array.
+     */
+    char[] chars() {
         return text;
+    }
+
+    /** Returns how many characters the text has. */
+    int length() {
+        return length;
+    }
+
+    /** Returns whether the model refused (sent refusal text). */
+    boolean refused() {
+        return refusal != null && refusal.length() > 0;
+    }
+
+    /** Returns the finish reason so far, null until one arrived. */
+    String finishReason() {
+        return finishReason;
     }
 
     /** Returns the answer so far as a response, for exceptions and their callers. */
     ChatResponse response() {
-        return new ChatResponse(id, model, created, List.of(new ChatChoice(0, text.toString(), "", List.of(),
+        return new ChatResponse(id, model, created, List.of(new ChatChoice(0, new String(text, 0, length), "", List.of(),
                 finishReason, refusal == null ? "" : refusal.toString())), usage);
     }
 }

@@ -8,11 +8,13 @@ import dev.fluxllm.internal.schema.TypeBinding;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Follows one streamed list answer and hands out each element when it is complete: the splitter
- * finds its bounds in the text, Jackson parses just that element, the element's schema checks it.
+ * finds its bounds in the text, {@link ElementTree} (or Jackson, where it gives up) reads just that
+ * element, the element's schema checks it.
  * One per subscription.
  */
 final class ElementStream<E> implements ElementSplitter.Elements {
@@ -21,6 +23,7 @@ final class ElementStream<E> implements ElementSplitter.Elements {
     private final AnswerTracker answer = new AnswerTracker();
     private final ElementSplitter splitter = new ElementSplitter(this);
     private final IncrementalJson json = new IncrementalJson(splitter, false);
+    private final ElementTree tree = new ElementTree();
     private List<E> ready = new ArrayList<>(4);
     private int index;
 
@@ -29,13 +32,13 @@ final class ElementStream<E> implements ElementSplitter.Elements {
     }
 
     Iterable<E> onChunk(ChatChunk chunk) {
-        String delta = answer.add(chunk);
-        if (delta.isEmpty()) {
+        int from = answer.length();
+        if (answer.add(chunk).isEmpty()) {
             return none();
         }
         StructuredOutputException failure = null;
         try {
-            json.feed(delta);
+            json.feed(answer.chars(), from, answer.length());
         } catch (IncrementalJson.Invalid e) {
             ChatResponse partial = answer.response();
             failure = new StructuredOutputException("The answer is not JSON (" + e.getMessage() + "): "
@@ -101,12 +104,9 @@ final class ElementStream<E> implements ElementSplitter.Elements {
     @Override
     public void element(int start, int end) {
         int i = index++;
-        JsonNode node;
-        try {
-            node = Json.MAPPER.readTree(answer.text().substring(start, end));
-        } catch (JacksonException e) {
-            throw failure("Element " + i + " is not JSON: " + e.getOriginalMessage(),
-                    List.of(new SchemaViolation(pointer(i, ""), "not JSON: " + e.getOriginalMessage())), e);
+        JsonNode node = tree.read(answer.chars(), start, end);
+        if (node == null) {
+            node = parse(i, start, end);
         }
         List<SchemaViolation> violations = binding.validate(node);
         if (!violations.isEmpty()) {
@@ -122,8 +122,23 @@ final class ElementStream<E> implements ElementSplitter.Elements {
         }
     }
 
+    /** Reads the element with Jackson: what {@link ElementTree} leaves, and every element that is not JSON. */
+    private JsonNode parse(int i, int start, int end) {
+        try (JsonParser parser = Json.MAPPER.createParser(answer.chars(), start, end - start)) {
+            return Json.MAPPER.readTree(parser);
+        } catch (JacksonException e) {
+            throw failure("Element " + i + " is not JSON: " + e.getOriginalMessage(),
+                    List.of(new SchemaViolation(pointer(i, ""), "not JSON: " + e.getOriginalMessage())), e);
+        }
+    }
+
     /** Checks the end of the answer: refused, cut off, or without its array fails after the elements so far. */
     void finish() {
+        // The usual ending is checked without the response, whose text is a copy of the whole answer.
+        if (!answer.refused() && !AnswerReader.endsBadly(answer.finishReason()) && json.end()
+                && splitter.arrayFound()) {
+            return;
+        }
         ChatResponse response = answer.response();
         String all = response.text();
         AnswerReader.checkEnding(response.refusal(), response.finishReason(), all, response, binding);

@@ -79,6 +79,7 @@ final class IncrementalJson {
     private boolean rootStarted;
     private boolean fenced;
     private final StringBuilder text = new StringBuilder();
+    private char[] scratch = new char[64];
     private boolean escape;
     private int unicodeLeft;
     private int unicode;
@@ -108,17 +109,34 @@ final class IncrementalJson {
 
     /** Parses the next piece of the text. */
     void feed(CharSequence piece) {
-        stringGrew = false;
         int n = piece.length();
-        for (int i = 0; i < n; i++) {
-            char c = piece.charAt(i);
+        if (scratch.length < n) {
+            scratch = new char[Math.max(n, scratch.length * 2)];
+        }
+        if (piece instanceof String s) {
+            s.getChars(0, n, scratch, 0);
+        } else {
+            for (int i = 0; i < n; i++) {
+                scratch[i] = piece.charAt(i);
+            }
+        }
+        feed(scratch, 0, n);
+    }
+
+    /** Parses the next piece of the text: {@code chars[from, to)}. */
+    void feed(char[] chars, int from, int to) {
+        stringGrew = false;
+        // The offset of chars[i] is i + shift: one addition per character instead of a counter kept in a field.
+        int shift = offset - from;
+        for (int i = from; i < to; i++) {
+            char c = chars[i];
             if ((state == STRING || (state == KEY && depth > 1)) && !decodeStrings && !escape && unicodeLeft == 0) {
                 // A value string nobody reads: run to the next quote or backslash.
-                while (c != '"' && c != '\\' && c >= 0x20 && i + 1 < n) {
-                    offset++;
-                    c = piece.charAt(++i);
+                while (c != '"' && c != '\\' && c >= 0x20 && i + 1 < to) {
+                    c = chars[++i];
                 }
             }
+            offset = i + shift;
             switch (state) {
                 case STRING, KEY -> string(c);
                 case NUMBER -> {
@@ -137,8 +155,8 @@ final class IncrementalJson {
                 }
                 default -> structural(c);
             }
-            offset++;
         }
+        offset = to + shift;
         if (state == STRING && stringGrew && decodeStrings) {
             listener.openString(text.toString());
         }
