@@ -96,6 +96,29 @@ public interface LlmListener {
     }
 
     /**
+     * Returns what receives one stream's items in place of {@link #onChunk}, or null (the default)
+     * for {@link #onChunk}. Called once per stream, after
+     * {@link #onRequestStart(LlmCall, Object, ContextView)} and before its first item. A listener
+     * that keeps state per call returns that state here: the client then calls it directly for
+     * every item, with no lookup by call and no {@link Duration} per item, which on a stream of
+     * thousands of chunks is most of what a listener costs.
+     */
+    default ChunkObserver chunkObserver(LlmCall call) {
+        return null;
+    }
+
+    /** Receives the items of one stream; see {@link #chunkObserver(LlmCall)}. */
+    @FunctionalInterface
+    interface ChunkObserver {
+
+        /**
+         * Called for each item the stream emits, as {@link LlmListener#onChunk} would be, with the
+         * nanoseconds since the previous item (since subscription for the first).
+         */
+        void onChunk(Object chunk, long sincePreviousNanos);
+    }
+
+    /**
      * Called when the answer had something odd that the client handled rather than failed on,
      * e.g. a Responses stream whose {@code .done} value differs from its deltas (the full value is
      * taken); {@code message} says what.

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Records calls in a Micrometer {@link MeterRegistry} (needs {@code io.micrometer:micrometer-core}
@@ -53,8 +54,8 @@ public final class MicrometerListener implements LlmListener {
     public static final String RETRIES = "fluxllm.retries";
 
     private final MeterRegistry registry;
-    /** Streams past their first token: false until the first token's own chunk went by. */
-    private final Map<LlmCall, Boolean> flowing = new ConcurrentHashMap<>();
+    /** Each open stream's gap-timing state, from its first item to its end. */
+    private final Map<LlmCall, Flow> flowing = new ConcurrentHashMap<>();
 
     /** Records into {@code registry}. */
     public MicrometerListener(MeterRegistry registry) {
@@ -75,28 +76,58 @@ public final class MicrometerListener implements LlmListener {
     public void onFirstToken(LlmCall call, Duration latency) {
         Timer.builder(TIME_TO_FIRST_TOKEN).description("Time from subscription to the first streamed token")
                 .tags(tags(call)).register(registry).record(latency);
-        flowing.put(call, false);
+        flowing.computeIfAbsent(call, Flow::new).tokenSeen = true;
     }
 
     @Override
     public void onChunk(LlmCall call, Object chunk, Duration sincePrevious) {
-        // The gap before the first token is time to first token, not inter-token latency.
-        if (chunk instanceof ChatChunk c && c.text().isEmpty() && c.reasoning().isEmpty() && c.toolCalls().isEmpty()) {
-            return;
+        Flow flow = flowing.get(call);
+        if (flow != null) {
+            flow.onChunk(chunk, sincePrevious.toNanos());
         }
-        if (chunk instanceof CompletionChunk c && c.text().isEmpty()) {
-            return;
+    }
+
+    /** The stream's own state takes its items: no lookup and no meter registration per chunk. */
+    @Override
+    public ChunkObserver chunkObserver(LlmCall call) {
+        return flowing.computeIfAbsent(call, Flow::new);
+    }
+
+    /** One stream: whether its first token went by, and its gap timer once it has one. */
+    private final class Flow implements ChunkObserver {
+        private final LlmCall call;
+        volatile boolean tokenSeen;
+        private boolean pastFirstToken;
+        private Timer gaps;
+
+        Flow(LlmCall call) {
+            this.call = call;
         }
-        Boolean past = flowing.get(call);
-        if (past == null) {
-            return;
+
+        @Override
+        public void onChunk(Object chunk, long sincePreviousNanos) {
+            if (chunk instanceof ChatChunk c && c.text().isEmpty() && c.reasoning().isEmpty() && c.toolCalls().isEmpty()) {
+                return;
+            }
+            if (chunk instanceof CompletionChunk c && c.text().isEmpty()) {
+                return;
+            }
+            if (!tokenSeen) {
+                return;
+            }
+            // The gap before the first token is time to first token, not inter-token latency.
+            if (!pastFirstToken) {
+                pastFirstToken = true;
+                return;
+            }
+            Timer timer = gaps;
+            if (timer == null) {
+                timer = Timer.builder(INTER_TOKEN_LATENCY).description("Gap between streamed tokens")
+                        .tags(tags(call)).register(registry);
+                gaps = timer;
+            }
+            timer.record(sincePreviousNanos, TimeUnit.NANOSECONDS);
         }
-        if (!past) {
-            flowing.put(call, true);
-            return;
-        }
-        Timer.builder(INTER_TOKEN_LATENCY).description("Gap between streamed tokens")
-                .tags(tags(call)).register(registry).record(sincePrevious);
     }
 
     @Override

@@ -37,6 +37,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -87,6 +88,9 @@ public final class ObservationListener implements LlmListener {
     private final boolean captureContent;
     private final boolean chunkMetrics;
     private final Map<CallKey, CallObservation> calls = new ConcurrentHashMap<>();
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final Map<ShapeKey, Shape> shapes = new ConcurrentHashMap<>();
+    private final Map<MeterKey, DistributionSummary> summaries = new ConcurrentHashMap<>();
 
     private ObservationListener(Builder b) {
         this.registry = b.registry;
@@ -175,7 +179,12 @@ public final class ObservationListener implements LlmListener {
     @Override
     public void onRequestStart(LlmCall call, Object request, ContextView context) {
         String operation = operationName(call.operation());
-        String provider = providerName != null ? providerName : providerFor(call.baseUrl());
+        String baseUrl = call.baseUrl() == null ? "" : call.baseUrl();
+        Endpoint endpoint = endpoints.get(baseUrl);
+        if (endpoint == null) {
+            endpoint = endpoints.computeIfAbsent(baseUrl, Endpoint::of);
+        }
+        String provider = providerName != null ? providerName : endpoint.provider;
         GenAiContext ctx = new GenAiContext();
         Observation obs = Observation.createNotStarted(OBSERVATION_NAME, () -> ctx, registry);
         Object parent = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
@@ -184,15 +193,9 @@ public final class ObservationListener implements LlmListener {
         } else if (registry.getCurrentObservation() != null) {
             obs.parentObservation(registry.getCurrentObservation());
         }
-        String host = host(call.baseUrl());
-        int port = port(call.baseUrl());
-        List<KeyValue> low = new ArrayList<>(6);
-        low.add(KeyValue.of(OPERATION_NAME, operation));
-        low.add(KeyValue.of(PROVIDER_NAME, provider));
-        String spanName;
-        if (request instanceof ToolCall tool) {
-            spanName = operation + " " + tool.name();
-            low.add(KeyValue.of(TOOL_NAME, tool.name()));
+        ToolCall tool = request instanceof ToolCall t ? t : null;
+        Shape shape = shape(endpoint, operation, provider, tool == null ? call.model() : null, tool == null ? null : tool.name());
+        if (tool != null) {
             obs.highCardinalityKeyValue(TOOL_TYPE, "function");
             if (tool.id() != null) {
                 obs.highCardinalityKeyValue(TOOL_CALL_ID, tool.id());
@@ -200,27 +203,16 @@ public final class ObservationListener implements LlmListener {
             if (captureContent) {
                 obs.highCardinalityKeyValue(TOOL_CALL_ARGUMENTS, tool.arguments());
             }
-        } else {
-            spanName = call.model() == null ? operation : operation + " " + call.model();
-            if (call.model() != null) {
-                low.add(KeyValue.of(REQUEST_MODEL, call.model()));
-            }
-            if (host != null) {
-                low.add(KeyValue.of(SERVER_ADDRESS, host));
-                if (port > 0) {
-                    low.add(KeyValue.of(SERVER_PORT, Integer.toString(port)));
-                }
-            }
         }
-        obs.contextualName(spanName);
-        obs.lowCardinalityKeyValues(KeyValues.of(low));
+        obs.contextualName(shape.spanName);
+        obs.lowCardinalityKeyValues(shape.keyValues);
         obs.highCardinalityKeyValue(FLUXLLM_REQUEST_ID, call.requestId());
         obs.highCardinalityKeyValue(FLUXLLM_CLIENT, call.client());
         requestParameters(obs, request);
-        if (host != null) {
-            ctx.setRemoteServiceAddress(host + (port > 0 ? ":" + port : ""));
+        if (endpoint.address != null) {
+            ctx.setRemoteServiceAddress(endpoint.address);
         }
-        CallObservation state = new CallObservation(obs, low, call.operation().endsWith(".stream"));
+        CallObservation state = new CallObservation(obs, shape.low, call.operation().endsWith(".stream"));
         state.embeddings = "embeddings".equals(operation);
         state.captureText = captureContent && !(request instanceof ToolCall);
         calls.put(new CallKey(call), state);
@@ -328,19 +320,25 @@ public final class ObservationListener implements LlmListener {
         }
         state.firstTokenSeen = true;
         if (meters != null && state.stream) {
-            DistributionSummary.builder(METRIC_TIME_TO_FIRST_CHUNK).baseUnit("s")
-                    .description("Time to receive the first chunk of a streamed answer")
-                    .serviceLevelObjectives(slo(DURATION_BUCKETS)).tags(state.tags(null))
-                    .register(meters).record(latency.toNanos() / 1e9);
+            summary(METRIC_TIME_TO_FIRST_CHUNK, state, null, null).record(latency.toNanos() / 1e9);
         }
     }
 
     @Override
     public void onChunk(LlmCall call, Object chunk, Duration sincePrevious) {
         CallObservation state = calls.get(new CallKey(call));
-        if (state == null) {
-            return;
+        if (state != null) {
+            state.onChunk(chunk, sincePrevious.toNanos());
         }
+    }
+
+    /** The call's own state takes its chunks: no lookup per chunk. */
+    @Override
+    public ChunkObserver chunkObserver(LlmCall call) {
+        return calls.get(new CallKey(call));
+    }
+
+    private void chunk(CallObservation state, Object chunk, long sincePreviousNanos) {
         boolean output;
         if (chunk instanceof ChatChunk c) {
             output = state.chat(c);
@@ -362,15 +360,10 @@ public final class ObservationListener implements LlmListener {
         if (meters != null && chunkMetrics) {
             DistributionSummary perChunk = state.perChunk;
             if (perChunk == null) {
-                // Recorded once per chunk: one time window instead of three rings halves the
-                // atomic updates per record; only the windowed max's decay is coarser.
-                perChunk = DistributionSummary.builder(METRIC_TIME_PER_OUTPUT_CHUNK).baseUnit("s")
-                        .description("Time between output chunks of a streamed answer")
-                        .serviceLevelObjectives(slo(CHUNK_BUCKETS)).distributionStatisticBufferLength(1)
-                        .tags(state.tags(null)).register(meters);
+                perChunk = summary(METRIC_TIME_PER_OUTPUT_CHUNK, state, null, null);
                 state.perChunk = perChunk;
             }
-            perChunk.record(sincePrevious.toNanos() / 1e9);
+            perChunk.record(sincePreviousNanos / 1e9);
         }
     }
 
@@ -441,7 +434,7 @@ public final class ObservationListener implements LlmListener {
             obs.highCardinalityKeyValue(RESPONSE_ID, state.responseId);
         }
         if (!state.finishReasons.isEmpty()) {
-            obs.highCardinalityKeyValue(RESPONSE_FINISH_REASONS, Json.MAPPER.writeValueAsString(state.finishReasons));
+            obs.highCardinalityKeyValue(RESPONSE_FINISH_REASONS, jsonArray(state.finishReasons));
         }
         Usage usage = stats.usage();
         if (usage != null) {
@@ -459,24 +452,71 @@ public final class ObservationListener implements LlmListener {
         }
         obs.stop();
         if (meters != null) {
-            Tags tags = state.tags(errorType);
-            DistributionSummary.builder(METRIC_OPERATION_DURATION).baseUnit("s").description("GenAI operation duration")
-                    .serviceLevelObjectives(slo(DURATION_BUCKETS)).tags(tags).register(meters)
-                    .record(stats.elapsed().toNanos() / 1e9);
+            summary(METRIC_OPERATION_DURATION, state, errorType, null).record(stats.elapsed().toNanos() / 1e9);
             if (usage != null) {
-                tokens(tags, "input", usage.promptTokens());
+                summary(METRIC_TOKEN_USAGE, state, errorType, "input").record(usage.promptTokens());
                 if (!state.embeddings) {
-                    tokens(tags, "output", usage.completionTokens());
+                    summary(METRIC_TOKEN_USAGE, state, errorType, "output").record(usage.completionTokens());
                 }
             }
         }
     }
 
-    private void tokens(Tags tags, String type, long count) {
-        DistributionSummary.builder(METRIC_TOKEN_USAGE).baseUnit("{token}")
-                .description("Number of input and output tokens used").serviceLevelObjectives(slo(TOKEN_BUCKETS))
-                .tags(tags.and(TOKEN_TYPE, type)).register(meters).record(count);
+    /**
+     * The call's meter of {@code name}, registered on first use of its tags and kept: building
+     * and looking up five meters per call (tags sorted, ids hashed, configs merged) cost more than
+     * a short stream's chunks. A meter removed from the registry by hand is not seen again.
+     */
+    private DistributionSummary summary(String name, CallObservation state, String errorType, String tokenType) {
+        MeterKey key = new MeterKey(name, state.low, state.responseModel, errorType, tokenType);
+        DistributionSummary summary = summaries.get(key);
+        if (summary == null) {
+            summary = summaries.computeIfAbsent(key, k -> register(k, state.tags(errorType)));
+        }
+        return summary;
     }
+
+    private DistributionSummary register(MeterKey key, Tags tags) {
+        DistributionSummary.Builder b = DistributionSummary.builder(key.name());
+        switch (key.name()) {
+            case METRIC_TIME_TO_FIRST_CHUNK -> b.baseUnit("s").description("Time to receive the first chunk of a streamed answer")
+                    .serviceLevelObjectives(DURATION_SLOS);
+            // Recorded once per chunk: one time window instead of three rings halves the atomic
+            // updates per record; only the windowed max's decay is coarser.
+            case METRIC_TIME_PER_OUTPUT_CHUNK -> b.baseUnit("s").description("Time between output chunks of a streamed answer")
+                    .serviceLevelObjectives(CHUNK_SLOS).distributionStatisticBufferLength(1);
+            case METRIC_OPERATION_DURATION -> b.baseUnit("s").description("GenAI operation duration")
+                    .serviceLevelObjectives(DURATION_SLOS);
+            default -> {
+                b.baseUnit("{token}").description("Number of input and output tokens used").serviceLevelObjectives(TOKEN_SLOS);
+                tags = tags.and(TOKEN_TYPE, key.tokenType());
+            }
+        }
+        return b.tags(tags).register(meters);
+    }
+
+    /** A meter's name and everything its tags are made of. */
+    private record MeterKey(String name, List<KeyValue> low, String responseModel, String errorType, String tokenType) {
+    }
+
+    /** A JSON array of strings; plain ASCII words (every finish reason seen) without a serializer. */
+    static String jsonArray(Collection<String> values) {
+        StringBuilder out = new StringBuilder(2 + 12 * values.size()).append('[');
+        for (String v : values) {
+            for (int i = 0; i < v.length(); i++) {
+                char c = v.charAt(i);
+                if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                    return Json.MAPPER.writeValueAsString(values);
+                }
+            }
+            out.append(out.length() == 1 ? "\"" : ",\"").append(v).append('"');
+        }
+        return out.append(']').toString();
+    }
+
+    private static final double[] DURATION_SLOS = slo(DURATION_BUCKETS);
+    private static final double[] CHUNK_SLOS = slo(CHUNK_BUCKETS);
+    private static final double[] TOKEN_SLOS = slo(TOKEN_BUCKETS);
 
     private static double[] slo(List<Double> buckets) {
         double[] out = new double[buckets.size()];
@@ -484,6 +524,55 @@ public final class ObservationListener implements LlmListener {
             out[i] = buckets.get(i);
         }
         return out;
+    }
+
+    /**
+     * The low-cardinality key values and span name of every call to one model (or tool) at one
+     * endpoint, made once: the same list then keys the call's meters, so finding them compares
+     * one reference instead of six key values.
+     */
+    private Shape shape(Endpoint endpoint, String operation, String provider, String model, String toolName) {
+        ShapeKey key = new ShapeKey(endpoint, operation, provider, model, toolName);
+        Shape shape = shapes.get(key);
+        return shape != null ? shape : shapes.computeIfAbsent(key, Shape::of);
+    }
+
+    private record ShapeKey(Endpoint endpoint, String operation, String provider, String model, String toolName) {
+    }
+
+    private record Shape(String spanName, List<KeyValue> low, KeyValues keyValues) {
+        static Shape of(ShapeKey k) {
+            List<KeyValue> low = new ArrayList<>(6);
+            low.add(KeyValue.of(OPERATION_NAME, k.operation()));
+            low.add(KeyValue.of(PROVIDER_NAME, k.provider()));
+            String spanName;
+            if (k.toolName() != null) {
+                spanName = k.operation() + " " + k.toolName();
+                low.add(KeyValue.of(TOOL_NAME, k.toolName()));
+            } else {
+                spanName = k.model() == null ? k.operation() : k.operation() + " " + k.model();
+                if (k.model() != null) {
+                    low.add(KeyValue.of(REQUEST_MODEL, k.model()));
+                }
+                if (k.endpoint().host() != null) {
+                    low.add(KeyValue.of(SERVER_ADDRESS, k.endpoint().host()));
+                    if (k.endpoint().port() > 0) {
+                        low.add(KeyValue.of(SERVER_PORT, Integer.toString(k.endpoint().port())));
+                    }
+                }
+            }
+            return new Shape(spanName, List.copyOf(low), KeyValues.of(low));
+        }
+    }
+
+    /** What a base URL gives every call's observation, worked out once per base URL. */
+    private record Endpoint(String host, int port, String provider, String address) {
+        static Endpoint of(String baseUrl) {
+            String host = baseUrl.isEmpty() ? null : ObservationListener.host(baseUrl);
+            int port = baseUrl.isEmpty() ? -1 : ObservationListener.port(baseUrl);
+            String address = host == null ? null : host + (port > 0 ? ":" + port : "");
+            return new Endpoint(host, port, providerFor(baseUrl.isEmpty() ? null : baseUrl), address);
+        }
     }
 
     /** The observation's context: a client span (kind CLIENT) whose carrier is not used. */
@@ -514,7 +603,7 @@ public final class ObservationListener implements LlmListener {
     }
 
     /** What one call has shown so far. Reactor delivers one call's signals one at a time. */
-    private static final class CallObservation {
+    private final class CallObservation implements ChunkObserver {
         final Observation observation;
         final List<KeyValue> low;
         final boolean stream;
@@ -532,6 +621,11 @@ public final class ObservationListener implements LlmListener {
             this.observation = observation;
             this.low = low;
             this.stream = stream;
+        }
+
+        @Override
+        public void onChunk(Object chunk, long sincePreviousNanos) {
+            chunk(this, chunk, sincePreviousNanos);
         }
 
         Tags tags(String errorType) {

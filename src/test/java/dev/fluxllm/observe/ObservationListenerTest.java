@@ -424,4 +424,37 @@ class ObservationListenerTest {
         assertThat(meters.get(GenAiAttributes.METRIC_TIME_TO_FIRST_CHUNK).summary().count()).isEqualTo(1);
         assertThat(meters.get(GenAiAttributes.METRIC_OPERATION_DURATION).summary().count()).isEqualTo(1);
     }
+
+    @Test
+    void finishReasonsAreWrittenAsTheSameJsonArrayJacksonWrites() {
+        for (List<String> reasons : List.of(List.of("stop"), List.of("stop", "length", "tool_calls"),
+                List.of("content_filter"), List.of("say \"no\"", "back\\slash"), List.of("caf\u00e9", "tab\tend"),
+                List.<String>of())) {
+            assertThat(ObservationListener.jsonArray(reasons))
+                    .as("%s", reasons).isEqualTo(dev.fluxllm.internal.json.Json.MAPPER.writeValueAsString(reasons));
+        }
+    }
+
+    @Test
+    void metersKeptAcrossCallsCountEveryCallAndAFailedCallGetsItsOwnErrorTypedMeter() {
+        ObservationListener listener = ObservationListener.builder(ObservationRegistry.create()).meterRegistry(meters).build();
+        OpenAiCompatClient c = client(listener);
+        for (int i = 0; i < 3; i++) {
+            server.enqueue(Reply.text("one two three four five").usage(5, 5));
+            assertThat(c.stream(ChatRequest.builder().user("Count").includeUsage(true).build())
+                    .as(ChatStreams::text).collectList().block(Duration.ofSeconds(10))).hasSize(5);
+        }
+        server.enqueue(Reply.error(400, "bad"));
+        assertThat(c.stream(ChatRequest.builder().user("Count").build()).onErrorResume(e -> reactor.core.publisher.Flux.empty())
+                .collectList().block(Duration.ofSeconds(10))).isEmpty();
+
+        assertThat(meters.get(GenAiAttributes.METRIC_OPERATION_DURATION).tag("gen_ai.request.model", MODEL).summaries())
+                .hasSize(2);
+        assertThat(meters.get(GenAiAttributes.METRIC_OPERATION_DURATION).tag("gen_ai.request.model", MODEL)
+                .tag("error.type", BadRequestException.class.getName()).summary().count()).isEqualTo(1);
+        assertThat(meters.get(GenAiAttributes.METRIC_TIME_PER_OUTPUT_CHUNK).summary().count()).isEqualTo(12);
+        assertThat(meters.get(GenAiAttributes.METRIC_TIME_TO_FIRST_CHUNK).summary().count()).isEqualTo(3);
+        assertThat(meters.get(GenAiAttributes.METRIC_TOKEN_USAGE).tag("gen_ai.token.type", "output").summary()
+                .totalAmount()).isEqualTo(15);
+    }
 }

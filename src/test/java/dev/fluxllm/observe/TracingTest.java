@@ -235,4 +235,47 @@ class TracingTest extends WireMockSupport {
                 .block(Duration.ofSeconds(5)).text()).isEqualTo("ok");
         assertThat(seen).containsExactly("chat 200");
     }
+
+    @Test
+    void aChunkObserverTakesEveryItemOfItsStreamInPlaceOfOnChunkAndAThrowingOneBreaksNothing() {
+        wm.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream").withBody(STREAM)));
+        List<String> observed = new CopyOnWriteArrayList<>();
+        List<String> viaOnChunk = new CopyOnWriteArrayList<>();
+        List<Long> gaps = new CopyOnWriteArrayList<>();
+        LlmListener withObserver = new LlmListener() {
+            @Override
+            public void onChunk(LlmCall call, Object chunk, Duration sincePrevious) {
+                viaOnChunk.add("observer's listener: " + ((ChatChunk) chunk).text());
+            }
+
+            @Override
+            public ChunkObserver chunkObserver(LlmCall call) {
+                return (chunk, nanos) -> {
+                    observed.add(call.operation() + " " + ((ChatChunk) chunk).text());
+                    gaps.add(nanos);
+                };
+            }
+        };
+        LlmListener plain = new LlmListener() {
+            @Override
+            public void onChunk(LlmCall call, Object chunk, Duration sincePrevious) {
+                viaOnChunk.add(((ChatChunk) chunk).text());
+            }
+        };
+        LlmListener throwing = new LlmListener() {
+            @Override
+            public ChunkObserver chunkObserver(LlmCall call) {
+                return (chunk, nanos) -> {
+                    throw new IllegalStateException("observer bug");
+                };
+            }
+        };
+        List<String> text = client(throwing, withObserver, plain).stream(ChatRequest.builder().user("Hi").build())
+                .map(ChatChunk::text).collectList().block(Duration.ofSeconds(5));
+        assertThat(text).containsExactly("", "Hel", "lo");
+        assertThat(observed).containsExactly("chat.stream ", "chat.stream Hel", "chat.stream lo");
+        assertThat(gaps).hasSize(3).allMatch(n -> n >= 0);
+        assertThat(viaOnChunk).containsExactly("", "Hel", "lo");
+    }
 }

@@ -42,6 +42,7 @@ final class CallState implements CallObserver, RetrySupport.RetryListener {
     private volatile String serverRequestId;
     private volatile Usage usage;
     private long tokenItems;
+    private LlmListener.ChunkObserver[] chunkObservers;
 
     CallState(LlmCall call, List<LlmListener> listeners, UnaryOperator<OpenAiCompatException> redactor) {
         this.redactor = redactor;
@@ -110,7 +111,7 @@ final class CallState implements CallObserver, RetrySupport.RetryListener {
 
     void item(Object item, boolean hasToken, Usage u) {
         long now = System.nanoTime();
-        Duration since = Duration.ofNanos(now - lastItemNanos);
+        long since = now - lastItemNanos;
         lastItemNanos = now;
         usage(u);
         if (hasToken) {
@@ -121,15 +122,39 @@ final class CallState implements CallObserver, RetrySupport.RetryListener {
                 fire(l -> l.onFirstToken(call, latency));
             }
         }
+        LlmListener.ChunkObserver[] observers = chunkObservers;
+        if (observers == null) {
+            observers = chunkObservers();
+        }
         // The hot path of a stream: a plain loop, no lambda per item.
-        for (int i = 0, n = listeners.size(); i < n; i++) {
+        for (int i = 0; i < observers.length; i++) {
+            LlmListener.ChunkObserver o = observers[i];
+            try {
+                if (o != null) {
+                    o.onChunk(item, since);
+                } else {
+                    listeners.get(i).onChunk(call, item, Duration.ofNanos(since));
+                }
+            } catch (RuntimeException e) {
+                log.warn("Listener {} failed on request {}: {}", listeners.get(i).getClass().getName(),
+                        call.requestId(), e.toString());
+            }
+        }
+    }
+
+    /** Asks each listener, once per stream, what takes its items (null: its {@code onChunk}). */
+    private LlmListener.ChunkObserver[] chunkObservers() {
+        LlmListener.ChunkObserver[] observers = new LlmListener.ChunkObserver[listeners.size()];
+        for (int i = 0; i < observers.length; i++) {
             LlmListener l = listeners.get(i);
             try {
-                l.onChunk(call, item, since);
+                observers[i] = l.chunkObserver(call);
             } catch (RuntimeException e) {
                 log.warn("Listener {} failed on request {}: {}", l.getClass().getName(), call.requestId(), e.toString());
             }
         }
+        chunkObservers = observers;
+        return observers;
     }
 
     void complete() {
