@@ -100,6 +100,8 @@ final class BatchCoordinator {
 
     /** Returns the results Flux of this run; subscribe to it once. */
     public Flux<BatchResult> results() {
+        // Only the drain loop emits, never beyond the demand it counts itself: the sink need not
+        // queue again. (Not Flux.push: its onRequest reports unbounded demand at once.)
         return Flux.create(s -> {
             this.sink = s;
             this.callerContext = s.contextView();
@@ -116,7 +118,7 @@ final class BatchCoordinator {
                 drain();
             });
             drain();
-        });
+        }, FluxSink.OverflowStrategy.IGNORE);
     }
 
     private long now() {

@@ -30,12 +30,30 @@ record RateLimitHeaders(long remainingRequests, long resetRequestsMillis, long r
         if (text == null || text.isBlank()) {
             return -1;
         }
+        String s = text.trim();
+        if (digitsOnly(s)) {
+            // The usual form, read without a floating-point parse.
+            return Long.parseLong(s);
+        }
         try {
-            double value = Double.parseDouble(text.trim());
+            double value = Double.parseDouble(s);
             return value >= 0 && value < Long.MAX_VALUE ? (long) value : -1;
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    private static boolean digitsOnly(String s) {
+        if (s.isEmpty() || s.length() > 18) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -48,10 +66,15 @@ record RateLimitHeaders(long remainingRequests, long resetRequestsMillis, long r
             return -1;
         }
         String s = text.trim();
-        try {
-            return Math.round(Double.parseDouble(s) * 1000);
-        } catch (NumberFormatException notPlain) {
-            // a Go-style duration
+        // Tried as a plain number only when it ends like one: "1s" would otherwise cost a thrown
+        // NumberFormatException on every response of a batch.
+        char last = s.charAt(s.length() - 1);
+        if (last >= '0' && last <= '9' || last == '.') {
+            try {
+                return Math.round(Double.parseDouble(s) * 1000);
+            } catch (NumberFormatException notPlain) {
+                // a Go-style duration
+            }
         }
         double millis = 0;
         int i = 0;
