@@ -23,7 +23,9 @@ record RateLimitHeaders(long remainingRequests, long resetRequestsMillis, long r
                 duration(headers.apply("x-ratelimit-reset-requests")),
                 count(headers.apply("x-ratelimit-remaining-tokens")),
                 duration(headers.apply("x-ratelimit-reset-tokens")));
-        return h.equals(NONE) ? NONE : h;
+        // Compared field by field: a record's generated equals goes through a method handle.
+        return h.remainingRequests == -1 && h.resetRequestsMillis == -1 && h.remainingTokens == -1 && h.resetTokensMillis == -1
+                ? NONE : h;
     }
 
     static long count(String text) {
@@ -88,10 +90,15 @@ record RateLimitHeaders(long remainingRequests, long resetRequestsMillis, long r
                 return -1;
             }
             double value;
-            try {
-                value = Double.parseDouble(s.substring(start, i));
-            } catch (NumberFormatException e) {
-                return -1;
+            String number = s.substring(start, i);
+            if (digitsOnly(number)) {
+                value = Long.parseLong(number);
+            } else {
+                try {
+                    value = Double.parseDouble(number);
+                } catch (NumberFormatException e) {
+                    return -1;
+                }
             }
             int unitStart = i;
             while (i < s.length() && Character.isLetter(s.charAt(i))) {
