@@ -59,6 +59,8 @@ public final class ObservationOverhead {
             OpenAiCompatClient plain = client(server, null);
             String variant = System.getProperty("variant", "full");
             dev.fluxllm.LlmListener listener = switch (variant) {
+                // no listener on either side: what the method reads when there is nothing to find
+                case "none" -> null;
                 case "noop" -> new dev.fluxllm.LlmListener() { };
                 // the context entry alone: what carrying the observation through Reactor costs
                 case "context" -> new dev.fluxllm.LlmListener() {

@@ -1,7 +1,10 @@
 package dev.fluxllm.responses;
 
+import dev.fluxllm.internal.json.ChunkReader;
+import dev.fluxllm.internal.json.FedParser;
 import dev.fluxllm.internal.json.Json;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -35,6 +38,10 @@ final class EventReader {
     private JsonNode part;
     private JsonNode response;
     private JsonNode error;
+    private String lastType;
+    private String lastItemId;
+    /** The stream's one parser, fed event after event; null until the first event or after a failure. */
+    private FedParser fed;
 
     /** Thrown when the data is not one JSON object with a {@code type}. */
     static final class NotAnEvent extends RuntimeException {
@@ -49,34 +56,30 @@ final class EventReader {
      */
     ResponseEvent read(byte[] data, int offset, int length, String sseType) {
         reset();
-        JsonNode raw = null;
-        try (JsonParser p = Json.parser(data, offset, length)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new NotAnEvent("event data is not a JSON object");
+        if (length < 4) {
+            // The parser detects the encoding from the first four bytes: too short to feed one.
+            try (JsonParser p = Json.MAPPER.tokenStreamFactory().createParser(ObjectReadContext.empty(), data, offset, length)) {
+                fields(p);
             }
-            String name;
-            while ((name = p.nextName()) != null) {
-                JsonToken t = p.nextToken();
-                switch (name) {
-                    case "type" -> type = p.getString();
-                    case "sequence_number" -> sequence = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
-                    case "item_id" -> itemId = scalar(p, t);
-                    case "output_index" -> outputIndex = intOr(p, t);
-                    case "content_index" -> contentIndex = intOr(p, t);
-                    case "summary_index" -> summaryIndex = intOr(p, t);
-                    case "delta" -> delta = scalar(p, t);
-                    case "text" -> text = scalar(p, t);
-                    case "arguments" -> arguments = t == JsonToken.START_OBJECT ? NESTED.readTree(p).toString() : scalar(p, t);
-                    case "refusal" -> refusal = scalar(p, t);
-                    case "code" -> code = scalar(p, t);
-                    case "message" -> message = scalar(p, t);
-                    case "param" -> param = scalar(p, t);
-                    case "item" -> item = tree(p, t);
-                    case "part" -> part = tree(p, t);
-                    case "response" -> response = tree(p, t);
-                    case "error" -> error = tree(p, t);
-                    default -> p.skipChildren();
-                }
+        } else {
+            if (fed == null) {
+                fed = new FedParser(Json.MAPPER.tokenStreamFactory());
+            }
+            FedParser p = fed;
+            try {
+                p.feed(data, offset, length);
+                fields(p);
+            } catch (RuntimeException e) {
+                // A parser that failed mid-value holds half a document: never feed it again.
+                retire();
+                throw e;
+            }
+            try {
+                p.endEvent();
+            } catch (ChunkReader.NotAnObjectException trailing) {
+                // Text after the event's object is ignored, as a parser per event would; but this
+                // parser has read some of it, so it goes.
+                retire();
             }
         }
         if (type == null) {
@@ -86,6 +89,63 @@ final class EventReader {
             throw new NotAnEvent("event has no 'type'");
         }
         return build(data, offset, length);
+    }
+
+    private void retire() {
+        FedParser p = fed;
+        fed = null;
+        p.close();
+    }
+
+    private void fields(JsonParser p) {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            throw new NotAnEvent("event data is not a JSON object");
+        }
+        String name;
+        while ((name = p.nextName()) != null) {
+            JsonToken t = p.nextToken();
+            switch (name) {
+                // Type and item id repeat from event to event: kept, not copied again.
+                case "type" -> type = t == JsonToken.VALUE_STRING ? (lastType = reuse(p, lastType)) : p.getString();
+                case "sequence_number" -> sequence = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+                case "item_id" -> itemId = t == JsonToken.VALUE_STRING ? (lastItemId = reuse(p, lastItemId)) : scalar(p, t);
+                case "output_index" -> outputIndex = intOr(p, t);
+                case "content_index" -> contentIndex = intOr(p, t);
+                case "summary_index" -> summaryIndex = intOr(p, t);
+                case "delta" -> delta = scalar(p, t);
+                case "text" -> text = scalar(p, t);
+                case "arguments" -> arguments = t == JsonToken.START_OBJECT ? NESTED.readTree(p).toString() : scalar(p, t);
+                case "refusal" -> refusal = scalar(p, t);
+                case "code" -> code = scalar(p, t);
+                case "message" -> message = scalar(p, t);
+                case "param" -> param = scalar(p, t);
+                case "item" -> item = tree(p, t);
+                case "part" -> part = tree(p, t);
+                case "response" -> response = tree(p, t);
+                case "error" -> error = tree(p, t);
+                default -> p.skipChildren();
+            }
+        }
+    }
+
+    /** The current string value, or {@code previous} when it has the same characters. */
+    private static String reuse(JsonParser p, String previous) {
+        if (previous == null) {
+            return p.getString();
+        }
+        int len = p.getStringLength();
+        if (len == previous.length()) {
+            char[] chars = p.getStringCharacters();
+            int off = p.getStringOffset();
+            int i = 0;
+            while (i < len && chars[off + i] == previous.charAt(i)) {
+                i++;
+            }
+            if (i == len) {
+                return previous;
+            }
+        }
+        return p.getString();
     }
 
     private ResponseEvent build(byte[] data, int offset, int length) {

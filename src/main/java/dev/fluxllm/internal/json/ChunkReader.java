@@ -4,7 +4,6 @@ import dev.fluxllm.ChatChunk;
 import dev.fluxllm.ChunkChoice;
 import dev.fluxllm.ToolCallDelta;
 import dev.fluxllm.Usage;
-import java.io.InputStream;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +13,6 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.TokenStreamFactory;
-import tools.jackson.core.util.JsonParserDelegate;
 
 /**
  * Reads {@code chat.completion.chunk} payloads (or a whole {@code chat.completion}, whose choices
@@ -95,7 +93,7 @@ public final class ChunkReader {
                 // The parser detects the encoding from the first four bytes: too short to start one.
                 return readOnce(data, offset, length);
             }
-            fed = new FedParser();
+            fed = new FedParser(FACTORY);
         }
         FedParser p = fed;
         try {
@@ -534,89 +532,6 @@ public final class ChunkReader {
     private static <T> T skip(JsonParser p, T value) {
         p.skipChildren();
         return value;
-    }
-
-    /**
-     * Keeps one blocking parser for a whole stream, reading the events one after another from an
-     * input that holds exactly the current event: no parser is built per event, and tokens are
-     * read at the blocking parser's speed. An event that ends inside a value meets end of input,
-     * which fails the event (and retires the parser).
-     */
-    private static final class FedParser extends JsonParserDelegate {
-        private final EventInput input;
-        /** Bytes of all events before the current one. */
-        private long eventStart;
-        private byte[] data;
-        private int offset;
-        private int length;
-
-        FedParser() {
-            this(new EventInput());
-        }
-
-        private FedParser(EventInput input) {
-            super(FACTORY.createParser(ObjectReadContext.empty(), input));
-            this.input = input;
-        }
-
-        void feed(byte[] data, int offset, int length) {
-            this.data = data;
-            this.offset = offset;
-            this.length = length;
-            input.set(data, offset, length);
-        }
-
-        /** Checks that only white space follows the object in the event, and lets go of its bytes. */
-        void endEvent() {
-            long consumed = delegate.currentLocation().getByteOffset() - eventStart;
-            for (int i = offset + (int) consumed, end = offset + length; i < end; i++) {
-                byte b = data[i];
-                if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
-                    throw new NotAnObjectException("expected one JSON object, found more after it");
-                }
-            }
-            // Bytes the parser never took (white space) will never count in its offset.
-            eventStart += length - input.clear();
-            data = null;
-        }
-    }
-
-    /** Holds the bytes of the current event for the parser; nothing more, so a cut-off value ends there. */
-    private static final class EventInput extends InputStream {
-        private byte[] data;
-        private int pos;
-        private int end;
-
-        void set(byte[] data, int offset, int length) {
-            this.data = data;
-            this.pos = offset;
-            this.end = offset + length;
-        }
-
-        /** Lets go of the event; returns how many of its bytes were never read. */
-        int clear() {
-            int unread = end - pos;
-            data = null;
-            pos = 0;
-            end = 0;
-            return unread;
-        }
-
-        @Override
-        public int read() {
-            return pos < end ? data[pos++] & 0xFF : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (pos >= end) {
-                return -1;
-            }
-            int n = Math.min(len, end - pos);
-            System.arraycopy(data, pos, b, off, n);
-            pos += n;
-            return n;
-        }
     }
 
     /** Signals a payload that is valid JSON but not one object. */

@@ -82,6 +82,20 @@ final class BoundedBytes {
         return false;
     }
 
+    /** Returns whether the held bytes are the ASCII characters of {@code text}. */
+    boolean equalsAscii(String text) {
+        if (text.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            byte b = bytes[i];
+            if (b < 0 || b != text.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Decodes the held bytes as UTF-8. */
     String toUtf8() {
         return new String(bytes, 0, length, StandardCharsets.UTF_8);

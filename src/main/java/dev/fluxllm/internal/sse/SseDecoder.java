@@ -55,6 +55,7 @@ public final class SseDecoder {
     private int sliceStart;
     private int sliceLength;
     private String eventType;
+    private String lastEventType;
     private boolean fieldsPending;
     private String idBuffer = "";
 
@@ -337,7 +338,7 @@ public final class SseDecoder {
             }
         }
         switch (f) {
-            case Field.EVENT -> eventType = value.length() == 0 ? null : value.toUtf8();
+            case Field.EVENT -> eventType = value.length() == 0 ? null : eventType();
             case Field.ID -> {
                 if (!value.contains((byte) 0)) {
                     idBuffer = value.length() == 0 ? "" : value.toUtf8();
@@ -354,6 +355,17 @@ public final class SseDecoder {
         nameLength = 0;
         atValueStart = false;
         value.clear();
+    }
+
+    /** The event type just read: the previous event's string when the bytes are the same (they mostly are). */
+    private String eventType() {
+        String last = lastEventType;
+        if (last != null && value.equalsAscii(last)) {
+            return last;
+        }
+        last = value.toUtf8();
+        lastEventType = last;
+        return last;
     }
 
     private void parseRetry() {

@@ -565,4 +565,18 @@ class SseDecoderTest {
         }
         return out;
     }
+
+    @Test
+    void aRepeatedEventNameIsTheSameStringAndEveryNameIsReadRight() {
+        List<String> types = new java.util.ArrayList<>();
+        SseDecoder d = new SseDecoder((type, data, offset, length) -> {
+            types.add(type);
+            return true;
+        });
+        byte[] stream = utf8("event: delta\ndata: 1\n\nevent: delta\ndata: 2\n\nevent: deltb\ndata: 3\n\n"
+                + "event: d\u00e9lta\ndata: 4\n\nevent: d\u00e9lta\ndata: 5\n\ndata: 6\n\nevent: delta\ndata: 7\n\n");
+        d.decode(stream, 0, stream.length);
+        assertThat(types).containsExactly("delta", "delta", "deltb", "d\u00e9lta", "d\u00e9lta", null, "delta");
+        assertThat(types.get(1)).isSameAs(types.get(0));
+    }
 }
