@@ -92,6 +92,11 @@ class StreamMemoryTest {
                     Files.createDirectories(Path.of("target", "memory"));
                     Files.writeString(Path.of("target", "memory", "histogram-" + version + ".txt"), histogram());
                 }
+                String dump = System.getProperty("memory.heapdump");
+                if (dump != null) {
+                    ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                            .dumpHeap(dump + "-" + version + ".hprof", true);
+                }
                 int connections = client.activeConnections();
                 int failedWhileHeld = errors.values().stream().mapToInt(Integer::intValue).sum();
                 control.write("release\n".getBytes(StandardCharsets.UTF_8));

@@ -6,8 +6,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
@@ -67,9 +65,9 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
     private volatile long delivered;
 
     private CoreSubscriber<? super T> actual;
+    /** The subscriber's context, with what the attempt adds for the transport; set at subscription. */
+    private Context context;
     private OpenCalls calls;
-    private Function<Throwable, Throwable> errors;
-    private Supplier<? extends Throwable> closedError;
     private volatile Subscription upstream;
     /** Serializes terminal signals that come from the timer or close() with onNext. */
     private volatile int wip;
@@ -92,17 +90,22 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
         headersArrived = true;
     }
 
+    /** Returns what the call is, for messages ({@code POST http://host/v1/chat/completions}). */
+    String what() {
+        return what;
+    }
+
     /** Records data from the server: the idle deadline starts again. Called once per network read. */
     void touch() {
         lastActivity = now();
     }
 
     /**
-     * Returns the call watched: timed out, ended when the client closes (with {@code closed}'s
-     * error), its transport failures mapped by {@code errors}. Subscribe to it once.
+     * Returns the call watched: timed out, ended when the client closes, its transport failures
+     * typed. {@code key} and {@code value}, unless null, are added to the context the call sees.
+     * Subscribe to it once.
      */
-    Flux<T> guard(Flux<T> call, OpenCalls openCalls, Supplier<? extends Throwable> closed,
-                  Function<Throwable, Throwable> errorMapper) {
+    Flux<T> guard(Flux<T> call, OpenCalls openCalls, Object key, Object value) {
         return new Flux<T>() {
             @Override
             public void subscribe(CoreSubscriber<? super T> subscriber) {
@@ -111,11 +114,10 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
                     return;
                 }
                 actual = subscriber;
+                context = key == null ? subscriber.currentContext() : subscriber.currentContext().put(key, value);
                 calls = openCalls;
-                errors = errorMapper;
-                closedError = closed;
                 if (!openCalls.add(CallWatch.this)) {
-                    Operators.error(subscriber, closed.get());
+                    Operators.error(subscriber, openCalls.closedError(what));
                     return;
                 }
                 call.subscribe(CallWatch.this);
@@ -127,7 +129,7 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
 
     @Override
     public Context currentContext() {
-        return actual.currentContext();
+        return context;
     }
 
     @Override
@@ -157,7 +159,7 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
 
     @Override
     public void onError(Throwable t) {
-        finish(errors.apply(t));
+        finish(TransportErrors.map(t, what));
     }
 
     @Override
@@ -191,7 +193,7 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
     @Override
     public void terminate() {
         Operators.terminate(UPSTREAM, this);
-        finish(closedError.get());
+        finish(calls.closedError(what));
     }
 
     // ---- terminal signals ----
