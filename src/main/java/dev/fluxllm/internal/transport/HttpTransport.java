@@ -28,6 +28,7 @@ import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.Http2AllocationStrategy;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.http.client.HttpClientState;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.util.Logger;
 import reactor.util.Loggers;
@@ -120,10 +121,15 @@ public final class HttpTransport implements AutoCloseable {
             client = secure(client, config.tls(), config.http2());
         }
         if (config.http2()) {
-            // An HTTP/2 connection stays acquired by the pool while it lives: count the streams instead.
-            client = client.doOnRequest((request, connection) -> {
-                streams.track(connection.channel());
-                StreamResets.watch(connection);
+            // One observer for all streams, not a doOnRequest hook (which costs every request its
+            // own callback holder, kept while the stream is open).
+            client = client.observe((connection, state) -> {
+                // Once per stream channel, before its request is sent.
+                if (state == HttpClientState.STREAM_CONFIGURED) {
+                    streams.track(connection.channel());
+                    StreamReads.configure(connection.channel());
+                    StreamResets.watch(connection);
+                }
             });
         }
         this.jsonClient = client.headers(h -> h.set(HttpHeaderNames.ACCEPT, "application/json"));
@@ -163,6 +169,7 @@ public final class HttpTransport implements AutoCloseable {
 
     /** Returns the connections currently handed out by the pool, over HTTP/2 the open streams (0 when idle). */
     public int activeConnections() {
+        // An HTTP/2 connection stays acquired by the pool while it lives: count the streams instead.
         return config.http2() ? streams.size() : poolStats.acquired();
     }
 
