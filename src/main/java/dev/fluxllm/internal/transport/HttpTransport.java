@@ -253,7 +253,7 @@ public final class HttpTransport implements AutoCloseable {
         StreamExchange<Object> exchange = StreamExchange.of(resp.currentContextView());
         exchange.headersArrived();
         // Sent by now, and read by nothing after the status line (redirects are not followed):
-        // an open stream need not keep them.
+        // an open stream need not keep them. Reactor Netty keeps both header maps per request.
         resp.requestHeaders().clear();
         CallWatch<Object> watch = exchange.watch;
         exchange.observer.responseHeaders(resp.status().code(), resp.responseHeaders()::get);
@@ -265,7 +265,10 @@ public final class HttpTransport implements AutoCloseable {
                     exchange.nonStreamReply.apply(new HttpReply(resp.status().code(),
                             resp.status().reasonPhrase(), resp.responseHeaders(), secrets.redact(bytes)))));
         }
-        return decode(conn, exchange.decoders.apply(resp.responseHeaders().get("x-request-id")), watch);
+        BodyDecoder<Object> decoder = exchange.decoders.apply(resp.responseHeaders().get("x-request-id"));
+        // Read: nothing looks at them again, and an open stream would keep them for its life.
+        resp.responseHeaders().clear();
+        return decode(conn, decoder, watch);
     }
 
     /** A streamed call's path: its request, built once, and how errors name it. */
