@@ -28,7 +28,7 @@ import reactor.util.context.Context;
  * One operator instead of a chain of them: every open stream keeps fewer objects, and every item
  * passes fewer subscribers.
  */
-final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.Call {
+final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.Call, Runnable {
 
     @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<CallWatch, Subscription> UPSTREAM =
@@ -232,6 +232,12 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
         return waiting ? plus(lastActivity, idleNanos) : Long.MAX_VALUE;
     }
 
+    /** The timer's check; the watch is its own task, so no task object is made per check. */
+    @Override
+    public void run() {
+        arm();
+    }
+
     /** Checks the deadline: ends the call when it has passed, else schedules the next check. */
     private void arm() {
         long d = deadline();
@@ -247,7 +253,7 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
         if (current == TIMER_OFF) {
             return;
         }
-        Disposable next = scheduler.schedule(this::arm, Math.min(remaining, checkNanos), TimeUnit.NANOSECONDS);
+        Disposable next = scheduler.schedule(this, Math.min(remaining, checkNanos), TimeUnit.NANOSECONDS);
         if (!TIMER.compareAndSet(this, current, next)) {
             // Stopped meanwhile.
             next.dispose();
