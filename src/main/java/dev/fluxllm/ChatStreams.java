@@ -1,6 +1,5 @@
 package dev.fluxllm;
 
-import dev.fluxllm.internal.assembly.ResponseAssembler;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -19,17 +18,7 @@ public final class ChatStreams {
      * had arrived, assembled, in {@link OpenAiCompatException#partialResponse()}.
      */
     public static Mono<ChatResponse> assemble(Flux<ChatChunk> chunks) {
-        return Mono.defer(() -> {
-            ResponseAssembler assembler = new ResponseAssembler();
-            // collect, not doOnNext + then (which discards each item, looking up the context per
-            // chunk) nor reduce (which stores the accumulator in a field per chunk).
-            return chunks.collect(() -> assembler, ResponseAssembler::add)
-                    .map(ResponseAssembler::build)
-                    .onErrorMap(OpenAiCompatException.class, e -> {
-                        e.attachPartialResponse(assembler.build());
-                        return e;
-                    });
-        });
+        return new AssembledResponse(chunks);
     }
 
     /** Returns the content deltas of choice 0, skipping chunks without content. */

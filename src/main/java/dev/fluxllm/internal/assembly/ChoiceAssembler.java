@@ -20,22 +20,27 @@ final class ChoiceAssembler {
 
     void add(ChunkChoice c) {
         if (!c.content().isEmpty()) {
+            // Sized from the first delta, grown by doubling: a stream held open keeps this builder,
+            // and most of a larger fixed start would sit unused while it waits.
             if (text == null) {
-                text = new StringBuilder(256);
+                text = new StringBuilder(c.content());
+            } else {
+                text.append(c.content());
             }
-            text.append(c.content());
         }
         if (!c.reasoning().isEmpty()) {
             if (reasoning == null) {
-                reasoning = new StringBuilder(256);
+                reasoning = new StringBuilder(c.reasoning());
+            } else {
+                reasoning.append(c.reasoning());
             }
-            reasoning.append(c.reasoning());
         }
         if (!c.refusal().isEmpty()) {
             if (refusal == null) {
-                refusal = new StringBuilder(64);
+                refusal = new StringBuilder(c.refusal());
+            } else {
+                refusal.append(c.refusal());
             }
-            refusal.append(c.refusal());
         }
         if (!c.toolCalls().isEmpty()) {
             if (toolCalls == null) {

@@ -28,6 +28,12 @@ public final class CallTracer {
     private final String client;
     private final String baseUrl;
     private final UnaryOperator<OpenAiCompatException> redactor;
+    /**
+     * The fallbacks that redact a failure, made once: onErrorMap builds lambdas per call, which an
+     * open stream keeps.
+     */
+    private final Function<Throwable, Mono<Object>> monoRedacted;
+    private final Function<Throwable, Flux<Object>> fluxRedacted;
 
     /**
      * @param redactor removes the caller's secrets from a failure; applied to every failure before
@@ -39,6 +45,8 @@ public final class CallTracer {
         this.client = client;
         this.baseUrl = baseUrl;
         this.redactor = redactor;
+        this.monoRedacted = t -> Mono.error(redact(t));
+        this.fluxRedacted = t -> Flux.error(redact(t));
     }
 
     /**
@@ -63,7 +71,7 @@ public final class CallTracer {
     /** Wraps a call that emits one value and sends {@code request} (told to listeners, may be null). */
     public <T> Mono<T> mono(String operation, String path, String model, Object request, Mono<T> raw,
                             Function<T, Usage> usage) {
-        Mono<T> call = raw.onErrorMap(OpenAiCompatException.class, redactor);
+        Mono<T> call = raw.onErrorResume(redacted(monoRedacted));
         if (!enabled()) {
             return call;
         }
@@ -92,7 +100,7 @@ public final class CallTracer {
     /** Wraps a stream that sends {@code request} (told to listeners, may be null). */
     public <T> Flux<T> flux(String operation, String path, String model, Object request, Flux<T> raw,
                             Predicate<T> hasToken, Function<T, Usage> usage) {
-        Flux<T> call = raw.onErrorMap(OpenAiCompatException.class, redactor);
+        Flux<T> call = raw.onErrorResume(redacted(fluxRedacted));
         if (!enabled()) {
             return call;
         }
@@ -101,6 +109,15 @@ public final class CallTracer {
             return call.contextWrite(c -> state.decorate(CallObserver.with(c, state)))
                     .tap(() -> new StreamSignals<>(state, hasToken, usage));
         });
+    }
+
+    private Throwable redact(Throwable t) {
+        return t instanceof OpenAiCompatException e ? redactor.apply(e) : t;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static <P> P redacted(Function<Throwable, ?> fallback) {
+        return (P) (Function) fallback;
     }
 
     private CallState start(ContextView ctx, String operation, String path, String model, Object request) {

@@ -55,7 +55,11 @@ final class RetryingStream<T> extends Flux<T> {
         private static final AtomicIntegerFieldUpdater<Main> WIP = AtomicIntegerFieldUpdater.newUpdater(Main.class, "wip");
 
         private final CoreSubscriber<? super T> actual;
-        private final RetryingStream<T> parent;
+        /**
+         * Dropped at the first item, after which nothing is retried: it holds the request (its
+         * serialized body) for the next attempt, and an open stream would keep it for its life.
+         */
+        private RetryingStream<T> parent;
 
         private volatile long missedRequested;
         private volatile Subscription missedSubscription;
@@ -75,8 +79,9 @@ final class RetryingStream<T> extends Flux<T> {
         }
 
         void subscribeNext() {
-            if (!cancelled) {
-                parent.attempt.subscribe(this);
+            RetryingStream<T> p = parent;
+            if (!cancelled && p != null) {
+                p.attempt.subscribe(this);
             }
         }
 
@@ -95,7 +100,10 @@ final class RetryingStream<T> extends Flux<T> {
 
         @Override
         public void onNext(T item) {
-            started = true;
+            if (!started) {
+                started = true;
+                parent = null;
+            }
             actual.onNext(item);
         }
 

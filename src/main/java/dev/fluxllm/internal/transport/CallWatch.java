@@ -6,8 +6,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
@@ -30,7 +28,7 @@ import reactor.util.context.Context;
  * One operator instead of a chain of them: every open stream keeps fewer objects, and every item
  * passes fewer subscribers.
  */
-final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.Call {
+final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.Call, Runnable {
 
     @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<CallWatch, Subscription> UPSTREAM =
@@ -67,9 +65,9 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
     private volatile long delivered;
 
     private CoreSubscriber<? super T> actual;
+    /** The subscriber's context, with what the attempt adds for the transport; set at subscription. */
+    private Context context;
     private OpenCalls calls;
-    private Function<Throwable, Throwable> errors;
-    private Supplier<? extends Throwable> closedError;
     private volatile Subscription upstream;
     /** Serializes terminal signals that come from the timer or close() with onNext. */
     private volatile int wip;
@@ -92,17 +90,22 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
         headersArrived = true;
     }
 
+    /** Returns what the call is, for messages ({@code POST http://host/v1/chat/completions}). */
+    String what() {
+        return what;
+    }
+
     /** Records data from the server: the idle deadline starts again. Called once per network read. */
     void touch() {
         lastActivity = now();
     }
 
     /**
-     * Returns the call watched: timed out, ended when the client closes (with {@code closed}'s
-     * error), its transport failures mapped by {@code errors}. Subscribe to it once.
+     * Returns the call watched: timed out, ended when the client closes, its transport failures
+     * typed. {@code key} and {@code value}, unless null, are added to the context the call sees.
+     * Subscribe to it once.
      */
-    Flux<T> guard(Flux<T> call, OpenCalls openCalls, Supplier<? extends Throwable> closed,
-                  Function<Throwable, Throwable> errorMapper) {
+    Flux<T> guard(Flux<T> call, OpenCalls openCalls, Object key, Object value) {
         return new Flux<T>() {
             @Override
             public void subscribe(CoreSubscriber<? super T> subscriber) {
@@ -111,11 +114,10 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
                     return;
                 }
                 actual = subscriber;
+                context = key == null ? subscriber.currentContext() : subscriber.currentContext().put(key, value);
                 calls = openCalls;
-                errors = errorMapper;
-                closedError = closed;
                 if (!openCalls.add(CallWatch.this)) {
-                    Operators.error(subscriber, closed.get());
+                    Operators.error(subscriber, openCalls.closedError(what));
                     return;
                 }
                 call.subscribe(CallWatch.this);
@@ -127,7 +129,7 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
 
     @Override
     public Context currentContext() {
-        return actual.currentContext();
+        return context;
     }
 
     @Override
@@ -157,7 +159,7 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
 
     @Override
     public void onError(Throwable t) {
-        finish(errors.apply(t));
+        finish(TransportErrors.map(t, what));
     }
 
     @Override
@@ -191,7 +193,7 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
     @Override
     public void terminate() {
         Operators.terminate(UPSTREAM, this);
-        finish(closedError.get());
+        finish(calls.closedError(what));
     }
 
     // ---- terminal signals ----
@@ -230,6 +232,12 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
         return waiting ? plus(lastActivity, idleNanos) : Long.MAX_VALUE;
     }
 
+    /** The timer's check; the watch is its own task, so no task object is made per check. */
+    @Override
+    public void run() {
+        arm();
+    }
+
     /** Checks the deadline: ends the call when it has passed, else schedules the next check. */
     private void arm() {
         long d = deadline();
@@ -245,7 +253,7 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
         if (current == TIMER_OFF) {
             return;
         }
-        Disposable next = scheduler.schedule(this::arm, Math.min(remaining, checkNanos), TimeUnit.NANOSECONDS);
+        Disposable next = scheduler.schedule(this, Math.min(remaining, checkNanos), TimeUnit.NANOSECONDS);
         if (!TIMER.compareAndSet(this, current, next)) {
             // Stopped meanwhile.
             next.dispose();

@@ -1,6 +1,5 @@
 package dev.fluxllm.internal.transport;
 
-import dev.fluxllm.ClientClosedException;
 import dev.fluxllm.internal.error.ExceptionFactory;
 import dev.fluxllm.internal.error.Secrets;
 import io.netty.buffer.Unpooled;
@@ -13,9 +12,12 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.net.ssl.SSLException;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
@@ -25,6 +27,8 @@ import reactor.netty.http.Http2SslContextSpec;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.Http2AllocationStrategy;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.http.client.HttpClientState;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.util.Logger;
 import reactor.util.Loggers;
@@ -41,6 +45,7 @@ public final class HttpTransport implements AutoCloseable {
 
     private static final Logger log = Loggers.getLogger("dev.fluxllm.transport");
     private static final int MAX_ERROR_BODY = 64 * 1024;
+    private static final int MAX_ROUTES = 32;
     /** How long a stream waits for the end of the body after {@code [DONE]} before closing the connection. */
 
     private final TransportConfig config;
@@ -55,6 +60,8 @@ public final class HttpTransport implements AutoCloseable {
     private final Secrets secrets;
     /** Ended by close(): every call in flight (and any later one) ends with a ConnectionException. */
     private final OpenCalls openCalls = new OpenCalls();
+    /** The streamed calls' routes by path, at most {@link #MAX_ROUTES}. */
+    private final Map<String, StreamRoute> routes = new ConcurrentHashMap<>();
 
     public HttpTransport(TransportConfig config) {
         this(config, null);
@@ -114,10 +121,15 @@ public final class HttpTransport implements AutoCloseable {
             client = secure(client, config.tls(), config.http2());
         }
         if (config.http2()) {
-            // An HTTP/2 connection stays acquired by the pool while it lives: count the streams instead.
-            client = client.doOnRequest((request, connection) -> {
-                streams.track(connection.channel());
-                StreamResets.watch(connection);
+            // One observer for all streams, not a doOnRequest hook (which costs every request its
+            // own callback holder, kept while the stream is open).
+            client = client.observe((connection, state) -> {
+                // Once per stream channel, before its request is sent.
+                if (state == HttpClientState.STREAM_CONFIGURED) {
+                    streams.track(connection.channel());
+                    StreamReads.configure(connection.channel());
+                    StreamResets.watch(connection);
+                }
             });
         }
         this.jsonClient = client.headers(h -> h.set(HttpHeaderNames.ACCEPT, "application/json"));
@@ -157,6 +169,7 @@ public final class HttpTransport implements AutoCloseable {
 
     /** Returns the connections currently handed out by the pool, over HTTP/2 the open streams (0 when idle). */
     public int activeConnections() {
+        // An HTTP/2 connection stays acquired by the pool while it lives: count the streams instead.
         return config.http2() ? streams.size() : poolStats.acquired();
     }
 
@@ -193,7 +206,7 @@ public final class HttpTransport implements AutoCloseable {
                         });
             });
             // single(), not next(): cancelling after the reply would close a connection that is fine to reuse.
-            return guard(watch, call, what).single();
+            return watch.guard(call, openCalls, null, null).single();
         });
     }
 
@@ -205,44 +218,69 @@ public final class HttpTransport implements AutoCloseable {
      */
     public <T> Flux<T> stream(String path, byte[] body, Function<String, ? extends BodyDecoder<T>> decoders,
                               Function<HttpReply, Throwable> nonStreamReply) {
-        String what = "POST " + config.baseUrl() + path;
+        StreamRoute route = route(path);
         return Flux.deferContextual(ctx -> {
             CallObserver observer = CallObserver.from(ctx);
             observer.attemptStarted();
-            CallWatch<T> watch = new CallWatch<>(Schedulers.parallel(), config.responseTimeout(), config.idleTimeout(), what);
-            Flux<T> call = sseClient.post().uri(uri(path))
-                    .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
-                    .responseConnection((resp, conn) -> {
-                        watch.headersArrived();
-                        observer.responseHeaders(resp.status().code(), resp.responseHeaders()::get);
-                        if (log.isDebugEnabled()) {
-                            log.debug("{} -> {} (stream)", what, resp.status().code());
-                        }
-                        if (resp.status().code() / 100 != 2 || !isEventStream(resp.responseHeaders())) {
-                            return collect(conn, MAX_ERROR_BODY, true, watch, what).flatMapMany(bytes -> Flux.<T>error(
-                                    nonStreamReply.apply(new HttpReply(resp.status().code(),
-                                            resp.status().reasonPhrase(), resp.responseHeaders(),
-                                            secrets.redact(bytes)))));
-                        }
-                        return decode(conn, decoders.apply(resp.responseHeaders().get("x-request-id")), watch);
-                    });
-            return guard(watch, call, what);
+            CallWatch<T> watch = new CallWatch<>(Schedulers.parallel(), config.responseTimeout(), config.idleTimeout(), route.what());
+            return watch.guard(route.call(), openCalls, StreamExchange.KEY,
+                    new StreamExchange<>(body, decoders, nonStreamReply, observer, watch));
         });
+    }
+
+    /**
+     * Returns the request to {@code path}, built once: every attempt finds its own state in its
+     * context ({@link StreamExchange}). A few routes are kept; more (callers' own paths) are built per call.
+     */
+    private StreamRoute route(String path) {
+        StreamRoute route = routes.get(path);
+        if (route == null) {
+            @SuppressWarnings("unchecked")
+            Flux<Object> call = (Flux<Object>) sseClient.post().uri(uri(path))
+                    .send((request, out) -> out.send(Mono.fromSupplier(StreamExchange.of(request.currentContextView())::body)))
+                    .responseConnection(this::respond);
+            route = new StreamRoute("POST " + config.baseUrl() + path, call);
+            if (routes.size() < MAX_ROUTES) {
+                StreamRoute known = routes.putIfAbsent(path, route);
+                route = known == null ? route : known;
+            }
+        }
+        return route;
+    }
+
+    /** Handles the response of a streamed call's attempt: its status, then its body read by read. */
+    private Publisher<Object> respond(HttpClientResponse resp, Connection conn) {
+        StreamExchange<Object> exchange = StreamExchange.of(resp.currentContextView());
+        exchange.headersArrived();
+        // Sent by now, and read by nothing after the status line (redirects are not followed):
+        // an open stream need not keep them. Reactor Netty keeps both header maps per request.
+        resp.requestHeaders().clear();
+        CallWatch<Object> watch = exchange.watch;
+        exchange.observer.responseHeaders(resp.status().code(), resp.responseHeaders()::get);
+        if (log.isDebugEnabled()) {
+            log.debug("{} -> {} (stream)", watch.what(), resp.status().code());
+        }
+        if (resp.status().code() / 100 != 2 || !isEventStream(resp.responseHeaders())) {
+            return collect(conn, MAX_ERROR_BODY, true, watch, watch.what()).flatMapMany(bytes -> Flux.error(
+                    exchange.nonStreamReply.apply(new HttpReply(resp.status().code(),
+                            resp.status().reasonPhrase(), resp.responseHeaders(), secrets.redact(bytes)))));
+        }
+        BodyDecoder<Object> decoder = exchange.decoders.apply(resp.responseHeaders().get("x-request-id"));
+        // Read: nothing looks at them again, and an open stream would keep them for its life.
+        resp.responseHeaders().clear();
+        return decode(conn, decoder, watch);
+    }
+
+    /** A streamed call's path: its request, built once, and how errors name it. */
+    private record StreamRoute(String what, Flux<Object> request) {
+        @SuppressWarnings("unchecked")
+        <T> Flux<T> call() {
+            return (Flux<T>) request;
+        }
     }
 
     private String uri(String path) {
         return pathPrefix + path + query;
-    }
-
-    /**
-     * Watches the call: timeouts, transport failures as typed exceptions, and a ConnectionException
-     * when the client is closed (disposing the pool alone would leave connections that are in use,
-     * and their subscribers, waiting for the server).
-     */
-    private <T> Flux<T> guard(CallWatch<T> watch, Flux<T> call, String what) {
-        return watch.guard(call, openCalls, () -> new ClientClosedException(openCalls.draining()
-                ? "The client is closing (closeGracefully): no new calls are accepted; " + what + " was not sent"
-                : "The client was closed; " + what + " did not complete"), t -> TransportErrors.map(t, what));
     }
 
     private static <T> Flux<T> decode(Connection conn, BodyDecoder<T> decoder, CallWatch<?> watch) {

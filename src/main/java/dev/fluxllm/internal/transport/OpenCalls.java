@@ -1,5 +1,6 @@
 package dev.fluxllm.internal.transport;
 
+import dev.fluxllm.ClientClosedException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.publisher.Mono;
@@ -60,6 +61,13 @@ final class OpenCalls {
         if (drained.compareAndSet(false, true)) {
             idle.tryEmitEmpty();
         }
+    }
+
+    /** Returns the error that ends (or refuses) the call {@code what} because the client closed. */
+    ClientClosedException closedError(String what) {
+        return new ClientClosedException(draining()
+                ? "The client is closing (closeGracefully): no new calls are accepted; " + what + " was not sent"
+                : "The client was closed; " + what + " did not complete");
     }
 
     /** Returns whether new calls are refused because a graceful close is under way (not a plain close). */

@@ -1,5 +1,6 @@
 package dev.fluxllm.internal.transport;
 
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2ResetFrame;
@@ -16,13 +17,15 @@ final class StreamResets {
 
     private static final AttributeKey<Http2ResetFrame> RESET = AttributeKey.valueOf("fluxllm.h2.reset");
     private static final String HANDLER = "fluxllm.h2.resets";
+    /** Stateless: one for every stream. */
+    private static final Recorder RECORDER = new Recorder();
 
     private StreamResets() {
     }
 
     static void watch(Connection connection) {
         if (connection.channel() instanceof Http2StreamChannel && connection.channel().pipeline().get(HANDLER) == null) {
-            connection.channel().pipeline().addFirst(HANDLER, new Recorder());
+            connection.channel().pipeline().addFirst(HANDLER, RECORDER);
         }
     }
 
@@ -31,6 +34,7 @@ final class StreamResets {
         return connection.channel() instanceof Http2StreamChannel ? connection.channel().attr(RESET).get() : null;
     }
 
+    @ChannelHandler.Sharable
     private static final class Recorder extends ChannelInboundHandlerAdapter {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
