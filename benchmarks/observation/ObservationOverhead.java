@@ -41,6 +41,8 @@ public final class ObservationOverhead {
     static final int STREAMS_PER_ROUND = Integer.getInteger("streams", 20);
     static final int WARMUP_ROUNDS = Integer.getInteger("warmup", 10);
     static final int ROUNDS = Integer.getInteger("rounds", 20);
+    static final int DELAY_MS = Integer.getInteger("delay", 0);
+    static final int CONCURRENCY = Integer.getInteger("concurrency", 1);
     static final int CALL_WARMUP = Integer.getInteger("callWarmup", 15_000);
 
     public static void main(String[] args) {
@@ -86,7 +88,11 @@ public final class ObservationOverhead {
                 shortCall(plain, request);
                 shortCall(observed, request);
             }
-            server.setDefault(Reply.text(text.toString()).usage(10, CHUNKS));
+            // Paced (-Ddelay=<ms between chunks>, with -Dconcurrency streams open at once) as a model
+            // streams, or as fast as the server writes (the default: the pipeline does nothing but
+            // move chunks, the worst case for a listener's share).
+            Reply answer = Reply.text(text.toString()).usage(10, CHUNKS);
+            server.setDefault(DELAY_MS > 0 ? answer.delay(Duration.ofMillis(DELAY_MS)) : answer);
             for (int i = 0; i < WARMUP_ROUNDS; i++) {
                 round(plain, request);
                 round(observed, request);
@@ -105,8 +111,8 @@ public final class ObservationOverhead {
                 }
             }
             double perChunk = STREAMS_PER_ROUND * (double) CHUNKS;
-            System.out.printf("variant=%s chunks/stream=%d streams/round=%d rounds=%d call-warmup=%d%n",
-                    variant, CHUNKS, STREAMS_PER_ROUND, ROUNDS, CALL_WARMUP);
+            System.out.printf("variant=%s chunks/stream=%d streams/round=%d rounds=%d call-warmup=%d delay=%d ms"
+                    + " concurrency=%d%n", variant, CHUNKS, STREAMS_PER_ROUND, ROUNDS, CALL_WARMUP, DELAY_MS, CONCURRENCY);
             String[] scopes = {"client Java threads (per-thread clocks)",
                     "client process: process CPU less the server's threads (GC and JIT included, 10 ms ticks)"};
             for (int k = 0; k < 2; k++) {
@@ -188,6 +194,16 @@ public final class ObservationOverhead {
     }
 
     static void round(OpenAiCompatClient client, ChatRequest request) {
+        if (CONCURRENCY > 1) {
+            java.util.List<Long> counts = reactor.core.publisher.Flux.range(0, STREAMS_PER_ROUND)
+                    .flatMap(i -> client.stream(request).as(ChatStreams::text).count(), CONCURRENCY)
+                    .collectList().block(Duration.ofMinutes(5));
+            if (counts == null || counts.size() != STREAMS_PER_ROUND || counts.stream().anyMatch(n -> n != CHUNKS)) {
+                throw new IllegalStateException("expected " + STREAMS_PER_ROUND + " streams of " + CHUNKS
+                        + " text deltas, got " + counts);
+            }
+            return;
+        }
         for (int i = 0; i < STREAMS_PER_ROUND; i++) {
             Long n = client.stream(request).as(ChatStreams::text).count().block(Duration.ofSeconds(60));
             if (n == null || n != CHUNKS) {

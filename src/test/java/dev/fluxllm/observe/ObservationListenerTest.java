@@ -457,4 +457,22 @@ class ObservationListenerTest {
         assertThat(meters.get(GenAiAttributes.METRIC_TOKEN_USAGE).tag("gen_ai.token.type", "output").summary()
                 .totalAmount()).isEqualTo(15);
     }
+
+    @Test
+    void everyGapOfALongStreamIsRecordedOnceWhetherItEndsOrIsCancelled() {
+        ObservationListener listener = ObservationListener.builder(ObservationRegistry.create()).meterRegistry(meters).build();
+        OpenAiCompatClient c = client(listener);
+        String words = String.join(" ", java.util.Collections.nCopies(100, "w"));
+        server.enqueue(Reply.text(words).usage(5, 100));
+        assertThat(c.stream(ChatRequest.builder().user("Count").build()).as(ChatStreams::text)
+                .collectList().block(Duration.ofSeconds(10))).hasSize(100);
+        // A hundred output chunks: 99 gaps after the first, recorded in batches and at the end.
+        assertThat(meters.get(GenAiAttributes.METRIC_TIME_PER_OUTPUT_CHUNK).summary().count()).isEqualTo(99);
+
+        server.enqueue(Reply.text(words).usage(5, 100));
+        assertThat(c.stream(ChatRequest.builder().user("Count").build()).as(ChatStreams::text).take(50)
+                .collectList().block(Duration.ofSeconds(10))).hasSize(50);
+        // Cancelled after 50: their 49 gaps count too.
+        assertThat(meters.get(GenAiAttributes.METRIC_TIME_PER_OUTPUT_CHUNK).summary().count()).isEqualTo(99 + 49);
+    }
 }
