@@ -8,9 +8,9 @@ import dev.fluxllm.ToolCallDelta;
 final class ChoiceAssembler {
 
     private final int index;
-    private TextBuffer text;
-    private TextBuffer reasoning;
-    private TextBuffer refusal;
+    private StringBuilder text;
+    private StringBuilder reasoning;
+    private StringBuilder refusal;
     private ToolCallAssembler toolCalls;
     private String finishReason;
 
@@ -21,19 +21,19 @@ final class ChoiceAssembler {
     void add(ChunkChoice c) {
         if (!c.content().isEmpty()) {
             if (text == null) {
-                text = new TextBuffer(128);
+                text = new StringBuilder(256);
             }
             text.append(c.content());
         }
         if (!c.reasoning().isEmpty()) {
             if (reasoning == null) {
-                reasoning = new TextBuffer(128);
+                reasoning = new StringBuilder(256);
             }
             reasoning.append(c.reasoning());
         }
         if (!c.refusal().isEmpty()) {
             if (refusal == null) {
-                refusal = new TextBuffer(32);
+                refusal = new StringBuilder(64);
             }
             refusal.append(c.refusal());
         }
