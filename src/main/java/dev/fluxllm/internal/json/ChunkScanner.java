@@ -7,6 +7,7 @@ import dev.fluxllm.Usage;
 import dev.fluxllm.internal.bytes.ByteScan;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -36,6 +37,8 @@ final class ChunkScanner {
     /** Per-thread buffer for strings with escapes or non-ASCII characters. */
     private static final ThreadLocal<char[][]> CHARS = ThreadLocal.withInitial(() -> new char[][] {new char[256]});
     private static final int MAX_KEPT_CHARS = 64 * 1024;
+    /** Payloads with more bytes around their content than this are not kept as a template. */
+    private static final int MAX_TEMPLATE = 1024;
 
     private static final byte[] ID = ascii("id");
     private static final byte[] OBJECT = ascii("object");
@@ -95,6 +98,22 @@ final class ChunkScanner {
     private boolean hadChoices;
 
     /**
+     * The template: the bytes before and after choice 0's content string (its quotes included) of
+     * the last single-choice chunk read in full, and that chunk. A payload with the same bytes
+     * around its content reads as that chunk with another content (see {@link #byTemplate}).
+     */
+    private byte[] template;
+    private int templatePrefix;
+    private int templateSuffix;
+    private ChatChunk templateChunk;
+    /** During a full read: where the content string read last starts (its opening quote), -1 when none. */
+    private int contentQuote;
+    /** During a full read: the content string's closing quote. */
+    private int contentClose;
+    /** Payloads read by the template; tests check that their comparisons exercise it. */
+    int templateReads;
+
+    /**
      * Reads one payload; returns its chunk, or null when this payload needs the Jackson path (which
      * includes every error payload).
      */
@@ -107,17 +126,91 @@ final class ChunkScanner {
         pos = offset;
         end = offset + length;
         try {
+            ChatChunk chunk = byTemplate(data, offset, end);
+            if (chunk != null) {
+                return chunk;
+            }
+            pos = offset;
+            contentQuote = -1;
             if (ws() != '{') {
                 return null;
             }
-            ChatChunk chunk = chunk();
+            chunk = chunk();
             if (pos < end && ws() != -1) {
                 return null;
             }
+            keepTemplate(chunk, offset);
             return chunk;
         } catch (GiveUp e) {
             return null;
         }
+    }
+
+    /**
+     * Reads a payload that differs from the template only inside choice 0's content string.
+     * Exact because this scanner is a function of the bytes: the bytes before the string are the
+     * template's, so the state on reaching it is the template's; the string's value changes none
+     * of the decisions after it; the bytes after it are the template's too. The new string is
+     * validated as a full read would, and must end exactly where the template's suffix begins.
+     * Returns null when the payload does not fit the template.
+     */
+    private ChatChunk byTemplate(byte[] data, int offset, int e) {
+        ChatChunk t = templateChunk;
+        int p = templatePrefix;
+        int q = templateSuffix;
+        if (t == null || e - offset < p + q) {
+            return null;
+        }
+        int close = e - q;
+        if (!Arrays.equals(data, close, e, template, p, p + q)
+                || !Arrays.equals(data, offset, offset + p, template, 0, p)) {
+            return null;
+        }
+        int start = offset + p;
+        // data[close] is a quote (the suffix's first byte), so the scan stops there at the latest.
+        int special = ByteScan.indexOfStringSpecial(data, start, close + 1);
+        String content;
+        if (special == close) {
+            content = new String(data, start, close - start, StandardCharsets.ISO_8859_1);
+        } else if (data[special] == '"') {
+            return null;
+        } else {
+            // Escapes or non-ASCII: decoded and validated as the full read would (it would reach
+            // this string in the same state, so it would give up here too).
+            pos = start - 1;
+            content = decodeString();
+            if (pos != close + 1) {
+                return null;
+            }
+        }
+        ChunkChoice c = t.choices().get(0);
+        hadChoices = true;
+        templateReads++;
+        return new ChatChunk(t.id(), t.model(), t.created(),
+                List.of(new ChunkChoice(c.index(), c.role(), content, c.reasoning(), c.toolCalls(), c.finishReason(), c.refusal())),
+                t.usage());
+    }
+
+    /** After a full read: makes the chunk the template when it has one choice, a content string and no tool calls. */
+    private void keepTemplate(ChatChunk chunk, int offset) {
+        if (contentQuote < 0 || chunk.choices().size() != 1 || !chunk.choices().get(0).toolCalls().isEmpty()) {
+            return;
+        }
+        int p = contentQuote + 1 - offset;
+        int q = end - contentClose;
+        if (p + q > MAX_TEMPLATE) {
+            return;
+        }
+        byte[] kept = template;
+        if (kept == null || kept.length < p + q) {
+            kept = new byte[Math.max(p + q, 256)];
+            template = kept;
+        }
+        System.arraycopy(d, offset, kept, 0, p);
+        System.arraycopy(d, contentClose, kept, p, q);
+        templatePrefix = p;
+        templateSuffix = q;
+        templateChunk = chunk;
     }
 
     /** Returns whether the last chunk scanned had a {@code choices} array. */
@@ -200,6 +293,8 @@ final class ChunkScanner {
         String reasoning = null;
         String refusal = null;
         List<ToolCallDelta> toolCalls = null;
+        // Only the content string read last in the last choice read counts for the template.
+        contentQuote = -1;
         if (openObject()) {
             do {
                 name();
@@ -228,7 +323,10 @@ final class ChunkScanner {
                         if (is(ROLE)) {
                             role = f == '"' && stringEquals("assistant") ? skipString("assistant") : stringOrNull(f);
                         } else if (is(CONTENT)) {
+                            int quote = f == '"' ? pos : -1;
                             content = stringOrNull(f);
+                            contentQuote = quote;
+                            contentClose = pos - 1;
                         } else if (is(REASONING_CONTENT) || is(REASONING)) {
                             // As in the Jackson path: the first non-empty of the two names wins.
                             String r = stringOrNull(f);

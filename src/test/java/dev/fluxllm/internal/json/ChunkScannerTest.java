@@ -154,6 +154,65 @@ class ChunkScannerTest {
         assertThat(fast).isGreaterThan(cases / 20);
     }
 
+    /** Envelopes around a content body ({@code @}): the template path's cases, tricky ones included. */
+    private static final String[] ENVELOPES = {
+        "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"@\"},\"logprobs\":null,\"finish_reason\":null}]}",
+        "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"@\",\"refusal\":null}}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1}}",
+        "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"@\",\"content\":\"later wins\"}}]}",
+        "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"@\"},\"message\":{\"content\":null}}]}",
+        "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"@\"}},{\"index\":1,\"delta\":{\"content\":\"b\"}}]}",
+        "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"@\"}}],\"choices\":[{\"index\":1,\"delta\":{}}]}",
+        "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"@\",\"reasoning_content\":\"r\",\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{}\"}}]}}]}",
+        "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"@\"},\"finish_reason\":\"stop\"}],\"x\":[1,{\"y\":\"@\"}]} ",
+        "{ \"choices\" : [ { \"delta\" : { \"content\" : \"@\" } } ] }\n",
+    };
+
+    @Test
+    void payloadsThatDifferOnlyInTheirContentReadTheSameAsWithJackson() {
+        SplittableRandom random = new SplittableRandom(Long.getLong("scanner.seed", 20261204L));
+        int cases = Integer.getInteger("scanner.cases", 20_000);
+        String[] pieces = {"a", " the", "\\\"", "\\\\", "\\n", "\\u00e9", "\\uD83D\\uDE00", "\\uD83D", "\\", "\\x", "\\u12",
+            "\"", "\"}", "\",\"content\":\"", "\t", "\u00e9", "\u4e2d", "\uD83D\uDE00", "\u0000", "}]}", "", " "};
+        int byTemplate = 0;
+        for (int stream = 0; stream < cases / 20; stream++) {
+            ChunkReader reader = ChunkReader.forStream();
+            ChunkReader reference = ChunkReader.jacksonOnly();
+            ChunkScanner probe = new ChunkScanner();
+            String envelope = ENVELOPES[random.nextInt(ENVELOPES.length)];
+            for (int i = 0; i < 20; i++) {
+                if (random.nextInt(10) == 0) {
+                    envelope = ENVELOPES[random.nextInt(ENVELOPES.length)];
+                }
+                StringBuilder body = new StringBuilder();
+                for (int n = random.nextInt(4); n > 0; n--) {
+                    body.append(pieces[random.nextInt(pieces.length)]);
+                }
+                byte[] bytes = envelope.replace("@", body).getBytes(StandardCharsets.UTF_8);
+                switch (random.nextInt(8)) {
+                    case 0 -> bytes = mutate(random, bytes);
+                    case 1 -> {
+                        // Bytes that are not UTF-8 inside the content.
+                        int at = envelope.indexOf('@');
+                        bytes = concat(envelope.substring(0, at), new byte[] {(byte) (0x80 + random.nextInt(128)), 'z'},
+                                envelope.substring(at + 1));
+                    }
+                    default -> {
+                    }
+                }
+                Object expected = outcome(reference, bytes);
+                assertThat(outcome(reader, bytes)).as(new String(bytes, StandardCharsets.UTF_8)).isEqualTo(expected);
+                int before = probe.templateReads;
+                ChatChunk viaProbe = probe.scan(bytes, 0, bytes.length);
+                if (probe.templateReads != before) {
+                    byTemplate++;
+                    assertThat(expected).isInstanceOf(Result.class);
+                    assertThat(viaProbe).isEqualTo(((Result) expected).chunk());
+                }
+            }
+        }
+        assertThat(byTemplate).as("payloads read by the template").isGreaterThan(cases / 10);
+    }
+
     /** What a read gave: the chunk and flags, or the class of what it threw. */
     private static Object outcome(ChunkReader reader, byte[] bytes) {
         try {
