@@ -203,7 +203,8 @@ final class ChunkScanner {
         }
         byte[] kept = template;
         if (kept == null || kept.length < p + q) {
-            kept = new byte[Math.max(p + q, 256)];
+            // Sized to fit: every open stream keeps one.
+            kept = new byte[p + q];
             template = kept;
         }
         System.arraycopy(d, offset, kept, 0, p);
