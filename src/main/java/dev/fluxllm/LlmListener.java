@@ -116,6 +116,15 @@ public interface LlmListener {
          * nanoseconds since the previous item (since subscription for the first).
          */
         void onChunk(Object chunk, long sincePreviousNanos);
+
+        /**
+         * Returns whether this observer uses {@code sincePreviousNanos}; when no listener of a
+         * stream does, the client reads no clock per chunk and passes 0. Asked once per stream.
+         * Default true.
+         */
+        default boolean timesChunks() {
+            return true;
+        }
     }
 
     /**

@@ -634,6 +634,11 @@ public final class ObservationListener implements LlmListener {
             chunk(this, chunk, sincePreviousNanos);
         }
 
+        @Override
+        public boolean timesChunks() {
+            return meters != null && chunkMetrics;
+        }
+
         void gap(long nanos) {
             long[] g = gaps;
             if (g == null) {

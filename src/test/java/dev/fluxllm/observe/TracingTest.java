@@ -278,4 +278,39 @@ class TracingTest extends WireMockSupport {
         assertThat(gaps).hasSize(3).allMatch(n -> n >= 0);
         assertThat(viaOnChunk).containsExactly("", "Hel", "lo");
     }
+
+    @Test
+    void noClockIsReadPerChunkWhenNoListenerUsesTheGapAndAListenerWithoutOnChunkHearsNone() {
+        wm.stubFor(post("/v1/chat/completions").willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream").withBody(STREAM)));
+        List<Long> gaps = new CopyOnWriteArrayList<>();
+        List<Duration> firstTokens = new CopyOnWriteArrayList<>();
+        LlmListener untimed = new LlmListener() {
+            @Override
+            public void onFirstToken(LlmCall call, Duration latency) {
+                firstTokens.add(latency);
+            }
+
+            @Override
+            public ChunkObserver chunkObserver(LlmCall call) {
+                return new ChunkObserver() {
+                    @Override
+                    public void onChunk(Object chunk, long sincePreviousNanos) {
+                        gaps.add(sincePreviousNanos);
+                    }
+
+                    @Override
+                    public boolean timesChunks() {
+                        return false;
+                    }
+                };
+            }
+        };
+        LlmListener silent = new LlmListener() { };
+        assertThat(client(untimed, silent).stream(ChatRequest.builder().user("Hi").build())
+                .map(ChatChunk::text).collectList().block(Duration.ofSeconds(5))).containsExactly("", "Hel", "lo");
+        assertThat(gaps).containsExactly(0L, 0L, 0L);
+        // The first token is still timed.
+        assertThat(firstTokens).singleElement().satisfies(d -> assertThat(d).isPositive());
+    }
 }
