@@ -418,7 +418,6 @@ public final class ObservationListener implements LlmListener {
     }
 
     private void end(CallObservation state, CallStats stats, String errorType) {
-        state.flushGaps();
         Observation obs = state.observation;
         if (state.responseModel != null) {
             obs.lowCardinalityKeyValue(RESPONSE_MODEL, state.responseModel);
@@ -509,9 +508,6 @@ public final class ObservationListener implements LlmListener {
         }
         return out.append(']').toString();
     }
-
-    /** Output-chunk gaps recorded at a time; a stream's last ones when it ends. */
-    private static final int GAP_BATCH = 32;
 
     private static final double[] DURATION_SLOS = slo(DURATION_BUCKETS);
     private static final double[] CHUNK_SLOS = slo(CHUNK_BUCKETS);
@@ -614,13 +610,6 @@ public final class ObservationListener implements LlmListener {
         volatile String responseModel;
         volatile boolean firstTokenSeen;
         volatile boolean pastFirstOutput;
-        /**
-         * Gaps between output chunks not yet recorded. Recording each into the shared histogram
-         * as it comes makes the event loops fight over its cache lines (its bucket counts, sum and
-         * max are atomics that every stream writes); in batches the lines move once per batch.
-         */
-        private long[] gaps;
-        private int gapCount;
         private DistributionSummary perChunk;
 
         CallObservation(Observation observation, List<KeyValue> low, boolean stream) {
@@ -639,38 +628,14 @@ public final class ObservationListener implements LlmListener {
             return meters != null && chunkMetrics;
         }
 
+        /** Records one gap between output chunks. */
         void gap(long nanos) {
-            long[] g = gaps;
-            if (g == null) {
-                g = new long[GAP_BATCH];
-                gaps = g;
-            }
-            int n = gapCount;
-            if (n < g.length) {
-                g[n] = nanos;
-                gapCount = n + 1;
-            }
-            if (n + 1 >= g.length) {
-                flushGaps();
-            }
-        }
-
-        /** Records the gaps held; at the end of the call too (synchronized: a cancel may race the last chunk). */
-        synchronized void flushGaps() {
-            int n = gapCount;
-            if (n == 0) {
-                return;
-            }
             DistributionSummary summary = perChunk;
             if (summary == null) {
                 summary = summary(METRIC_TIME_PER_OUTPUT_CHUNK, this, null, null);
                 perChunk = summary;
             }
-            long[] g = gaps;
-            for (int i = 0; i < n; i++) {
-                summary.record(g[i] / 1e9);
-            }
-            gapCount = 0;
+            summary.record(nanos / 1e9);
         }
 
         Tags tags(String errorType) {

@@ -130,22 +130,7 @@ final class EventReader {
 
     /** The current string value, or {@code previous} when it has the same characters. */
     private static String reuse(JsonParser p, String previous) {
-        if (previous == null) {
-            return p.getString();
-        }
-        int len = p.getStringLength();
-        if (len == previous.length()) {
-            char[] chars = p.getStringCharacters();
-            int off = p.getStringOffset();
-            int i = 0;
-            while (i < len && chars[off + i] == previous.charAt(i)) {
-                i++;
-            }
-            if (i == len) {
-                return previous;
-            }
-        }
-        return p.getString();
+        return previous != null && Json.textEquals(p, previous) ? previous : p.getString();
     }
 
     private ResponseEvent build(byte[] data, int offset, int length) {

@@ -361,7 +361,7 @@ public final class ChunkReader {
                         lastToolId = id;
                     }
                 }
-                case "type" -> type = t == JsonToken.VALUE_STRING && equalsText(p, "function") ? "function" : scalar(p, t);
+                case "type" -> type = t == JsonToken.VALUE_STRING && Json.textEquals(p, "function") ? "function" : scalar(p, t);
                 case "function" -> {
                     if (t != JsonToken.START_OBJECT) {
                         p.skipChildren();
@@ -501,32 +501,17 @@ public final class ChunkReader {
         if (t != JsonToken.VALUE_STRING) {
             return scalar(p, t);
         }
-        if (previous != null && equalsText(p, previous)) {
+        if (previous != null && Json.textEquals(p, previous)) {
             return previous;
         }
         return p.getString();
     }
 
     private static String role(JsonParser p, JsonToken t) {
-        if (t == JsonToken.VALUE_STRING && equalsText(p, "assistant")) {
+        if (t == JsonToken.VALUE_STRING && Json.textEquals(p, "assistant")) {
             return "assistant";
         }
         return scalar(p, t);
-    }
-
-    private static boolean equalsText(JsonParser p, String text) {
-        int len = p.getStringLength();
-        if (len != text.length()) {
-            return false;
-        }
-        char[] chars = p.getStringCharacters();
-        int off = p.getStringOffset();
-        for (int i = 0; i < len; i++) {
-            if (chars[off + i] != text.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static <T> T skip(JsonParser p, T value) {

@@ -26,6 +26,25 @@ public final class Json {
     private Json() {
     }
 
+    /**
+     * Returns whether the parser's current string value has the characters of {@code text}, read
+     * in place: a repeated value can then be kept instead of copied into a new String.
+     */
+    public static boolean textEquals(JsonParser p, String text) {
+        int len = p.getStringLength();
+        if (len != text.length()) {
+            return false;
+        }
+        char[] chars = p.getStringCharacters();
+        int off = p.getStringOffset();
+        for (int i = 0; i < len; i++) {
+            if (chars[off + i] != text.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Creates a parser over a byte range; the caller closes it. */
     public static JsonParser parser(byte[] data, int offset, int length) {
         return MAPPER.createParser(data, offset, length);
