@@ -44,6 +44,7 @@ public final class ObservationOverhead {
     static final int DELAY_MS = Integer.getInteger("delay", 0);
     static final int CONCURRENCY = Integer.getInteger("concurrency", 1);
     static final int CALL_WARMUP = Integer.getInteger("callWarmup", 15_000);
+    static final boolean SOLO = Boolean.getBoolean("solo");
 
     public static void main(String[] args) {
         if (Boolean.getBoolean("direct")) {
@@ -80,6 +81,12 @@ public final class ObservationOverhead {
             };
             OpenAiCompatClient observed = client(server, listener);
             ChatRequest request = ChatRequest.builder().user("go").includeUsage(true).build();
+            if (SOLO) {
+                solo(server, variant, observed, request, text.toString());
+                plain.close();
+                observed.close();
+                return;
+            }
             // Per-call code (starting and ending an observation, registering meters) runs once per
             // call: a few hundred long streams leave it interpreted or in C1, where a service that
             // has run for minutes has it compiled by C2. Short streams first, so it is.
@@ -163,6 +170,34 @@ public final class ObservationOverhead {
             l.onComplete(call, new dev.fluxllm.CallStats(1, 200, null, gap, gap, null, n, 0));
             System.out.printf("direct %-6s onChunk: %6.1f ns CPU per chunk%n", variant, (t1 - t0) / (double) n);
         }
+    }
+
+    /**
+     * One client in this JVM ({@code -Dsolo=true}): the variant's, or none's for {@code variant=none}.
+     * Two clients in one JVM share the decoder's call sites, whose type profiles then see both
+     * clients' subscribers; an application has one. Compare runs of separate JVMs, alternating.
+     */
+    static void solo(ScriptedLlmServer server, String variant, OpenAiCompatClient client, ChatRequest request,
+                     String text) {
+        server.setDefault(Reply.text("w0 w1 w2 w3 w4 w5 w6 w7 w8 w9").usage(10, 10));
+        for (int i = 0; i < CALL_WARMUP; i++) {
+            shortCall(client, request);
+        }
+        Reply answer = Reply.text(text).usage(10, CHUNKS);
+        server.setDefault(DELAY_MS > 0 ? answer.delay(Duration.ofMillis(DELAY_MS)) : answer);
+        for (int i = 0; i < WARMUP_ROUNDS; i++) {
+            round(client, request);
+        }
+        long[][] cpu = new long[2][ROUNDS];
+        System.gc();
+        for (int i = 0; i < ROUNDS; i++) {
+            measure(client, request, cpu, i);
+        }
+        double perChunk = STREAMS_PER_ROUND * (double) CHUNKS;
+        System.out.printf("solo variant=%s chunks/stream=%d streams/round=%d rounds=%d delay=%d ms concurrency=%d:"
+                        + " client Java threads %.1f ns CPU per chunk, client process %.1f ns (medians of rounds)%n",
+                variant, CHUNKS, STREAMS_PER_ROUND, ROUNDS, DELAY_MS, CONCURRENCY,
+                median(cpu[0]) / perChunk, median(cpu[1]) / perChunk);
     }
 
     static OpenAiCompatClient client(ScriptedLlmServer server, dev.fluxllm.LlmListener listener) {

@@ -178,7 +178,10 @@ class KafkaScenarioTest {
                     workers.get(i).budgetShare(), rpm, jobRpm / 3.0);
             assertThat(workers.get(i).budgetShare()).isCloseTo(1.0 / 3, within(1e-9));
             if (stable) {
-                assertThat(rpm).as("worker %d's requests per minute", i).isCloseTo(jobRpm / 3.0, within(jobRpm / 30.0));
+                // Above its share by more than 10 % is a wrong split; below it, a machine too loaded
+                // to use the whole budget (seen at 90 % on a 2-core machine running two builds).
+                assertThat(rpm).as("worker %d's requests per minute", i)
+                        .isBetween(jobRpm / 3.0 * 0.75, jobRpm / 3.0 * 1.1);
             }
         }
         assertThat(stable).as("no rebalance during the measuring window").isTrue();

@@ -106,8 +106,7 @@ public final class CallTracer {
         }
         return Flux.deferContextual(ctx -> {
             CallState state = start(ctx, operation, path, model, request);
-            return call.contextWrite(c -> state.decorate(CallObserver.with(c, state)))
-                    .tap(() -> new StreamSignals<>(state, hasToken, usage));
+            return new StreamSignals<>(call, state, hasToken, usage);
         });
     }
 
