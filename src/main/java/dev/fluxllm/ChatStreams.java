@@ -23,21 +23,17 @@ public final class ChatStreams {
 
     /** Returns the content deltas of choice 0, skipping chunks without content. */
     public static Flux<String> text(Flux<ChatChunk> chunks) {
-        return chunks.handle((chunk, sink) -> {
-            String text = chunk.text();
-            if (!text.isEmpty()) {
-                sink.next(text);
-            }
-        });
+        // map and filter, not handle: with context-propagation on the classpath, handle restores
+        // the subscriber context's thread locals (a caller's observation scope) around every chunk.
+        return chunks.map(ChatChunk::text).filter(ChatStreams::nonEmpty);
     }
 
     /** Returns the reasoning deltas of choice 0, skipping chunks without reasoning. */
     public static Flux<String> reasoning(Flux<ChatChunk> chunks) {
-        return chunks.handle((chunk, sink) -> {
-            String reasoning = chunk.reasoning();
-            if (!reasoning.isEmpty()) {
-                sink.next(reasoning);
-            }
-        });
+        return chunks.map(ChatChunk::reasoning).filter(ChatStreams::nonEmpty);
+    }
+
+    private static boolean nonEmpty(String s) {
+        return !s.isEmpty();
     }
 }

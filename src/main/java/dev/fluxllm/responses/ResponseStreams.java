@@ -41,11 +41,10 @@ public final class ResponseStreams {
 
     /** Returns the output text deltas, skipping every other event. */
     public static Flux<String> text(Flux<ResponseEvent> events) {
-        return events.handle((event, sink) -> {
-            if (event instanceof ResponseEvent.OutputTextDelta d && !d.delta().isEmpty()) {
-                sink.next(d.delta());
-            }
-        });
+        // filter and map, not handle: with context-propagation on the classpath, handle restores
+        // the subscriber context's thread locals (a caller's observation scope) around every event.
+        return events.filter(e -> e instanceof ResponseEvent.OutputTextDelta d && !d.delta().isEmpty())
+                .map(e -> ((ResponseEvent.OutputTextDelta) e).delta());
     }
 
     private static Response safeBuild(ResponseFolder folder) {

@@ -18,6 +18,7 @@ import dev.fluxllm.RetryPolicy;
 import dev.fluxllm.ServerException;
 import dev.fluxllm.StreamErrorException;
 import dev.fluxllm.responses.ResponseRequest;
+import dev.fluxllm.responses.ResponseStreams;
 import dev.fluxllm.testkit.Reply;
 import dev.fluxllm.testkit.ScriptedLlmServer;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -47,12 +48,15 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -239,6 +243,48 @@ class ObservationListenerTest {
             assertThat(perChunk.count()).isEqualTo(4);
             assertThat(buckets(perChunk)).containsExactlyElementsOf(GenAiAttributes.CHUNK_BUCKETS);
         }
+    }
+
+    @Test
+    void aStreamOpensNoObservationScopePerChunk() {
+        // With context-propagation on the classpath, Flux.tap and Flux.handle restore the subscriber
+        // context's thread locals around every signal: the caller's observation scope opened per chunk.
+        assertThat(scopesOpenedFor200Words(c -> c.stream(ChatRequest.builder().user("Count").build())
+                .as(ChatStreams::text))).as("chat: scopes opened for a 200-chunk stream").isLessThan(10);
+        assertThat(scopesOpenedFor200Words(c -> c.stream(ResponseRequest.builder().input("Count").build())
+                .as(ResponseStreams::text))).as("responses: scopes opened for a 200-chunk stream").isLessThan(10);
+    }
+
+    int scopesOpenedFor200Words(Function<OpenAiCompatClient, Flux<String>> stream) {
+        AtomicInteger scopesOpened = new AtomicInteger();
+        ObservationRegistry registry = ObservationRegistry.create();
+        registry.observationConfig().observationHandler(new ObservationHandler<>() {
+            @Override
+            public void onScopeOpened(Observation.Context context) {
+                scopesOpened.incrementAndGet();
+            }
+
+            @Override
+            public boolean supportsContext(Observation.Context context) {
+                return true;
+            }
+        });
+        StringBuilder words = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            words.append(i == 0 ? "w" : " w");
+        }
+        server.enqueue(Reply.text(words.toString()));
+        if (client != null) {
+            client.close();
+        }
+        OpenAiCompatClient c = client(ObservationListener.builder(registry).meterRegistry(meters).build());
+        Observation parent = Observation.start("http.server.requests", registry);
+        Long chunks = stream.apply(c).count()
+                .contextWrite(ctx -> ctx.put(ObservationThreadLocalAccessor.KEY, parent))
+                .block(Duration.ofSeconds(10));
+        parent.stop();
+        assertThat(chunks).isEqualTo(200);
+        return scopesOpened.get();
     }
 
     static List<Double> buckets(DistributionSummary s) {
