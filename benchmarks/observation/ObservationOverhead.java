@@ -58,6 +58,11 @@ public final class ObservationOverhead {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ObservationRegistry observations = ObservationRegistry.create();
         observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
+        if (Boolean.getBoolean("parent")) {
+            callerContext = reactor.util.context.Context.of(
+                    io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor.KEY,
+                    io.micrometer.observation.Observation.start("http.server.requests", observations));
+        }
         try (ScriptedLlmServer server = ScriptedLlmServer.start()) {
             OpenAiCompatClient plain = client(server, null);
             String variant = System.getProperty("variant", "full");
@@ -188,16 +193,17 @@ public final class ObservationOverhead {
         for (int i = 0; i < WARMUP_ROUNDS; i++) {
             round(client, request);
         }
-        long[][] cpu = new long[2][ROUNDS];
+        long[][] cpu = new long[3][ROUNDS];
         System.gc();
         for (int i = 0; i < ROUNDS; i++) {
             measure(client, request, cpu, i);
         }
         double perChunk = STREAMS_PER_ROUND * (double) CHUNKS;
-        System.out.printf("solo variant=%s chunks/stream=%d streams/round=%d rounds=%d delay=%d ms concurrency=%d:"
-                        + " client Java threads %.1f ns CPU per chunk, client process %.1f ns (medians of rounds)%n",
+        System.out.printf("solo variant=%s parent=" + !callerContext.isEmpty() + " chunks/stream=%d streams/round=%d rounds=%d delay=%d ms concurrency=%d:"
+                        + " client Java threads %.1f ns CPU per chunk, client process %.1f ns, client threads allocate %.1f B"
+                        + " per chunk (medians of rounds)%n",
                 variant, CHUNKS, STREAMS_PER_ROUND, ROUNDS, DELAY_MS, CONCURRENCY,
-                median(cpu[0]) / perChunk, median(cpu[1]) / perChunk);
+                median(cpu[0]) / perChunk, median(cpu[1]) / perChunk, median(cpu[2]) / perChunk);
     }
 
     static OpenAiCompatClient client(ScriptedLlmServer server, dev.fluxllm.LlmListener listener) {
@@ -214,15 +220,42 @@ public final class ObservationOverhead {
         long client0 = cpu(true);
         long server0 = cpu(false) - client0;
         long process0 = processCpu();
+        long allocated0 = into.length > 2 ? allocated() : 0;
         round(client, request);
         long client1 = cpu(true);
         long server1 = cpu(false) - client1;
         into[0][i] = client1 - client0;
         into[1][i] = processCpu() - process0 - (server1 - server0);
+        if (into.length > 2) {
+            into[2][i] = allocated() - allocated0;
+        }
+    }
+
+    /** Bytes allocated by the client's threads: unlike CPU time, the same on a busy machine. */
+    static long allocated() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (long id : threads.getAllThreadIds()) {
+            java.lang.management.ThreadInfo info = threads.getThreadInfo(id);
+            if (info != null && !info.getThreadName().startsWith(SERVER_THREADS)) {
+                sum += Math.max(0, threads.getThreadAllocatedBytes(id));
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * The caller's observation in the Reactor context ({@code -Dparent=true}), as Spring WebFlux
+     * puts a server request's there, else none.
+     */
+    static reactor.util.context.Context callerContext = reactor.util.context.Context.empty();
+
+    static reactor.core.publisher.Flux<String> texts(OpenAiCompatClient client, ChatRequest request) {
+        return client.stream(request).as(ChatStreams::text).contextWrite(callerContext);
     }
 
     static void shortCall(OpenAiCompatClient client, ChatRequest request) {
-        Long n = client.stream(request).as(ChatStreams::text).count().block(Duration.ofSeconds(60));
+        Long n = texts(client, request).count().block(Duration.ofSeconds(60));
         if (n == null || n != 10) {
             throw new IllegalStateException("expected 10 text deltas, got " + n);
         }
@@ -231,7 +264,7 @@ public final class ObservationOverhead {
     static void round(OpenAiCompatClient client, ChatRequest request) {
         if (CONCURRENCY > 1) {
             java.util.List<Long> counts = reactor.core.publisher.Flux.range(0, STREAMS_PER_ROUND)
-                    .flatMap(i -> client.stream(request).as(ChatStreams::text).count(), CONCURRENCY)
+                    .flatMap(i -> texts(client, request).count(), CONCURRENCY)
                     .collectList().block(Duration.ofMinutes(5));
             if (counts == null || counts.size() != STREAMS_PER_ROUND || counts.stream().anyMatch(n -> n != CHUNKS)) {
                 throw new IllegalStateException("expected " + STREAMS_PER_ROUND + " streams of " + CHUNKS
@@ -240,7 +273,7 @@ public final class ObservationOverhead {
             return;
         }
         for (int i = 0; i < STREAMS_PER_ROUND; i++) {
-            Long n = client.stream(request).as(ChatStreams::text).count().block(Duration.ofSeconds(60));
+            Long n = texts(client, request).count().block(Duration.ofSeconds(60));
             if (n == null || n != CHUNKS) {
                 throw new IllegalStateException("expected " + CHUNKS + " text deltas, got " + n);
             }

@@ -247,7 +247,10 @@ public final class OpenAiCompatClient implements AutoCloseable {
     }
 
     private static boolean carriesTokens(ChatChunk chunk) {
-        for (ChunkChoice c : chunk.choices()) {
+        // Indexed: the for-each iterator was not scalar-replaced here, 32 B per chunk.
+        List<ChunkChoice> choices = chunk.choices();
+        for (int i = 0; i < choices.size(); i++) {
+            ChunkChoice c = choices.get(i);
             if (!c.content().isEmpty() || !c.reasoning().isEmpty() || !c.toolCalls().isEmpty()) {
                 return true;
             }

@@ -687,8 +687,9 @@ public final class ObservationListener implements LlmListener {
             if (responseModel == null && c.model() != null) {
                 responseModel = c.model();
             }
-            for (CompletionChoice choice : c.choices()) {
-                addFinishReason(choice.finishReason());
+            List<CompletionChoice> choices = c.choices();
+            for (int i = 0; i < choices.size(); i++) {
+                addFinishReason(choices.get(i).finishReason());
             }
             if (captureText) {
                 text.append(c.text());
