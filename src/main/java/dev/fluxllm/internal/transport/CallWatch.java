@@ -2,24 +2,22 @@ package dev.fluxllm.internal.transport;
 
 import dev.fluxllm.internal.error.ExceptionFactory;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Operators;
-import reactor.core.scheduler.Scheduler;
 import reactor.util.context.Context;
 
 /**
  * Watches one attempt of a call, as a single operator between the transport and the subscriber:
  * <ul>
  *   <li>the response timeout until the headers arrive, then the idle timeout between data
- *       events, kept with one scheduled task at a time (moving a deadline is a volatile write;
- *       the task is re-armed only when it fires before the deadline);</li>
+ *       events, checked by the client's {@link Deadlines} (one scheduled task for all calls;
+ *       moving a deadline is a volatile write, and a check that comes before the deadline asks
+ *       for the next one);</li>
  *   <li>the idle timeout runs only while the subscriber waits for an item it asked for: a slow
  *       subscriber that requests nothing for a while (and so reads nothing) is not a silent server;</li>
  *   <li>closing the client ends the call ({@link OpenCalls});</li>
@@ -28,7 +26,7 @@ import reactor.util.context.Context;
  * One operator instead of a chain of them: every open stream keeps fewer objects, and every item
  * passes fewer subscribers.
  */
-final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.Call, Runnable {
+final class CallWatch<T> extends Deadlines.Entry implements CoreSubscriber<T>, Subscription, OpenCalls.Call {
 
     @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<CallWatch, Subscription> UPSTREAM =
@@ -42,13 +40,9 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
     @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<CallWatch, Object> TERMINAL =
             AtomicReferenceFieldUpdater.newUpdater(CallWatch.class, Object.class, "terminal");
-    @SuppressWarnings("rawtypes")
-    private static final AtomicReferenceFieldUpdater<CallWatch, Disposable> TIMER =
-            AtomicReferenceFieldUpdater.newUpdater(CallWatch.class, Disposable.class, "timer");
     private static final Object COMPLETE = new Object();
-    private static final Disposable TIMER_OFF = () -> { };
 
-    private final Scheduler scheduler;
+    private final Deadlines deadlines;
     private final long responseNanos;
     private final long idleNanos;
     private final boolean timed;
@@ -73,10 +67,9 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
     private volatile int wip;
     /** The terminal signal: a Throwable, or COMPLETE. */
     private volatile Object terminal;
-    private volatile Disposable timer;
 
-    CallWatch(Scheduler scheduler, Duration responseTimeout, Duration idleTimeout, String what) {
-        this.scheduler = scheduler;
+    CallWatch(Deadlines deadlines, Duration responseTimeout, Duration idleTimeout, String what) {
+        this.deadlines = deadlines;
         this.responseNanos = responseTimeout == null ? Long.MAX_VALUE : responseTimeout.toNanos();
         this.idleNanos = idleTimeout == null ? Long.MAX_VALUE : idleTimeout.toNanos();
         this.timed = responseNanos != Long.MAX_VALUE || idleNanos != Long.MAX_VALUE;
@@ -137,7 +130,7 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
         if (Operators.setOnce(UPSTREAM, this, s)) {
             actual.onSubscribe(this);
             if (timed) {
-                arm();
+                deadlines.reconsider(this);
             }
         }
     }
@@ -232,43 +225,36 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
         return waiting ? plus(lastActivity, idleNanos) : Long.MAX_VALUE;
     }
 
-    /** The timer's check; the watch is its own task, so no task object is made per check. */
+    /**
+     * Checks the deadline (called by {@link Deadlines}): ends the call when it has passed and
+     * returns when to check next; Long.MIN_VALUE once the call has ended.
+     */
     @Override
-    public void run() {
-        arm();
-    }
-
-    /** Checks the deadline: ends the call when it has passed, else schedules the next check. */
-    private void arm() {
+    long check(long now) {
+        if (terminal != null || upstream == Operators.cancelledSubscription()) {
+            return Long.MIN_VALUE;
+        }
         long d = deadline();
-        long remaining = d == Long.MAX_VALUE ? Long.MAX_VALUE : d - now();
+        long remaining = d == Long.MAX_VALUE ? Long.MAX_VALUE : d - now;
         if (remaining <= 0) {
             Operators.terminate(UPSTREAM, this);
             finish(ExceptionFactory.timeout(headersArrived
                     ? "No data event for " + format(idleNanos) + " (streamIdleTimeout) from " + what
                     : "No response headers within " + format(responseNanos) + " (responseTimeout) from " + what, null));
-            return;
+            return Long.MIN_VALUE;
         }
-        Disposable current = timer;
-        if (current == TIMER_OFF) {
-            return;
-        }
-        Disposable next = scheduler.schedule(this, Math.min(remaining, checkNanos), TimeUnit.NANOSECONDS);
-        if (!TIMER.compareAndSet(this, current, next)) {
-            // Stopped meanwhile.
-            next.dispose();
-        }
+        return now + Math.min(remaining, checkNanos);
     }
 
+    /** Leaves the deadlines once the call has ended or was cancelled. */
     private void stopTimer() {
-        Disposable t = TIMER.getAndSet(this, TIMER_OFF);
-        if (t != null && t != TIMER_OFF) {
-            t.dispose();
+        if (timed) {
+            deadlines.reconsider(this);
         }
     }
 
     private long now() {
-        return scheduler.now(TimeUnit.NANOSECONDS);
+        return deadlines.now();
     }
 
     private static long plus(long now, long nanos) {

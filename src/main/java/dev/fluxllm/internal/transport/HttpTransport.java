@@ -21,6 +21,7 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.netty.http.Http2SslContextSpec;
@@ -60,6 +61,8 @@ public final class HttpTransport implements AutoCloseable {
     private final Secrets secrets;
     /** Ended by close(): every call in flight (and any later one) ends with a ConnectionException. */
     private final OpenCalls openCalls = new OpenCalls();
+    /** The timeouts of all calls, on the scheduler they were made for; see {@link #deadlines()}. */
+    private volatile Deadlines deadlines;
     /** The streamed calls' routes by path, at most {@link #MAX_ROUTES}. */
     private final Map<String, StreamRoute> routes = new ConcurrentHashMap<>();
 
@@ -187,7 +190,7 @@ public final class HttpTransport implements AutoCloseable {
         return Mono.deferContextual(ctx -> {
             CallObserver observer = CallObserver.from(ctx);
             observer.attemptStarted();
-            CallWatch<HttpReply> watch = new CallWatch<>(Schedulers.parallel(), config.responseTimeout(), config.idleTimeout(), what);
+            CallWatch<HttpReply> watch = new CallWatch<>(deadlines(), config.responseTimeout(), config.idleTimeout(), what);
             long start = System.nanoTime();
             HttpClient.ResponseReceiver<?> receiver = body == null
                     ? jsonClient.request(method).uri(uri(path))
@@ -222,10 +225,25 @@ public final class HttpTransport implements AutoCloseable {
         return Flux.deferContextual(ctx -> {
             CallObserver observer = CallObserver.from(ctx);
             observer.attemptStarted();
-            CallWatch<T> watch = new CallWatch<>(Schedulers.parallel(), config.responseTimeout(), config.idleTimeout(), route.what());
+            CallWatch<T> watch = new CallWatch<>(deadlines(), config.responseTimeout(), config.idleTimeout(), route.what());
             return watch.guard(route.call(), openCalls, StreamExchange.KEY,
                     new StreamExchange<>(body, decoders, nonStreamReply, observer, watch));
         });
+    }
+
+    /**
+     * Returns the deadlines on {@code Schedulers.parallel()} as it is now: looked up per call, since
+     * virtual-time tests replace it; calls made on a scheduler replaced since keep their own deadlines.
+     */
+    private Deadlines deadlines() {
+        Scheduler scheduler = Schedulers.parallel();
+        Deadlines d = deadlines;
+        if (d == null || d.scheduler != scheduler) {
+            // Two threads may each make one at the switch: both work, each for its own calls.
+            d = new Deadlines(scheduler);
+            deadlines = d;
+        }
+        return d;
     }
 
     /**
