@@ -131,7 +131,7 @@ public final class HttpTransport implements AutoCloseable {
                 if (state == HttpClientState.STREAM_CONFIGURED) {
                     streams.track(connection.channel());
                     StreamReads.configure(connection.channel());
-                    StreamResets.watch(connection);
+                    StreamResets.watch(connection, config.compress());
                 }
             });
         }

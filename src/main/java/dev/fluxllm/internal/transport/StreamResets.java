@@ -3,29 +3,52 @@ package dev.fluxllm.internal.transport;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpContentDecompressor;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.AttributeKey;
 import reactor.netty.Connection;
+import reactor.netty.NettyPipeline;
 
 /**
- * Remembers an HTTP/2 {@code RST_STREAM} from the server. Netty hands it to the stream as an event
- * and then ends the stream's inbound as if the body were complete, so without this a reset
- * mid-body would look like a short, finished answer.
+ * Watches an HTTP/2 stream's inbound frames, with one stateless handler for all streams:
+ * <ul>
+ *   <li>remembers a {@code RST_STREAM} from the server. Netty hands it to the stream as an event
+ *       and then ends the stream's inbound as if the body were complete, so without this a reset
+ *       mid-body would look like a short, finished answer;</li>
+ *   <li>adds the gzip decompressor only to a stream whose response headers name a
+ *       {@code content-encoding}. Reactor Netty gives every stream one when compression is on
+ *       (a handler, its context and its state: about 130 B an open stream), while event streams
+ *       almost never come compressed.</li>
+ * </ul>
  */
 final class StreamResets {
 
     private static final AttributeKey<Http2ResetFrame> RESET = AttributeKey.valueOf("fluxllm.h2.reset");
     private static final String HANDLER = "fluxllm.h2.resets";
     /** Stateless: one for every stream. */
-    private static final Recorder RECORDER = new Recorder();
+    private static final Recorder RECORDER = new Recorder(false);
+    private static final Recorder DECOMPRESSING_RECORDER = new Recorder(true);
 
     private StreamResets() {
     }
 
-    static void watch(Connection connection) {
+    /**
+     * Starts watching a stream channel, before its first frame; {@code decompress} tells whether
+     * the client asks for gzip (and decodes it).
+     */
+    static void watch(Connection connection, boolean decompress) {
         if (connection.channel() instanceof Http2StreamChannel && connection.channel().pipeline().get(HANDLER) == null) {
-            connection.channel().pipeline().addFirst(HANDLER, RECORDER);
+            ChannelPipeline pipeline = connection.channel().pipeline();
+            boolean lazy = decompress && pipeline.get(NettyPipeline.HttpDecompressor) != null
+                    && pipeline.get(NettyPipeline.ReactiveBridge) != null;
+            if (lazy) {
+                pipeline.remove(NettyPipeline.HttpDecompressor);
+            }
+            pipeline.addFirst(HANDLER, lazy ? DECOMPRESSING_RECORDER : RECORDER);
         }
     }
 
@@ -36,6 +59,27 @@ final class StreamResets {
 
     @ChannelHandler.Sharable
     private static final class Recorder extends ChannelInboundHandlerAdapter {
+
+        /** Whether streams lost the decompressor Reactor Netty gave them: it comes back when needed. */
+        private final boolean decompress;
+
+        Recorder(boolean decompress) {
+            this.decompress = decompress;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (decompress && msg instanceof Http2HeadersFrame headers
+                    && headers.headers().contains(HttpHeaderNames.CONTENT_ENCODING)) {
+                ChannelPipeline pipeline = ctx.pipeline();
+                if (pipeline.get(NettyPipeline.HttpDecompressor) == null) {
+                    // Where Reactor Netty puts it: after the HTTP/2-to-HTTP/1.1 conversion, before the reactive bridge.
+                    pipeline.addBefore(NettyPipeline.ReactiveBridge, NettyPipeline.HttpDecompressor, new HttpContentDecompressor());
+                }
+            }
+            super.channelRead(ctx, msg);
+        }
+
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
             if (event instanceof Http2ResetFrame reset) {
