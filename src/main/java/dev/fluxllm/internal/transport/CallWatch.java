@@ -43,12 +43,8 @@ final class CallWatch<T> extends Deadlines.Entry implements CoreSubscriber<T>, S
     private static final Object COMPLETE = new Object();
 
     private final Deadlines deadlines;
-    private final long responseNanos;
-    private final long idleNanos;
-    private final boolean timed;
+    private final CallTimeouts timeouts;
     private final String what;
-    /** Longest sleep between checks: a deadline that moves earlier (at the headers) is seen in time. */
-    private final long checkNanos;
     private final long startedAt;
     private volatile boolean headersArrived;
     /** When data last arrived, or the subscriber last started waiting. */
@@ -68,13 +64,10 @@ final class CallWatch<T> extends Deadlines.Entry implements CoreSubscriber<T>, S
     /** The terminal signal: a Throwable, or COMPLETE. */
     private volatile Object terminal;
 
-    CallWatch(Deadlines deadlines, Duration responseTimeout, Duration idleTimeout, String what) {
+    CallWatch(Deadlines deadlines, CallTimeouts timeouts, String what) {
         this.deadlines = deadlines;
-        this.responseNanos = responseTimeout == null ? Long.MAX_VALUE : responseTimeout.toNanos();
-        this.idleNanos = idleTimeout == null ? Long.MAX_VALUE : idleTimeout.toNanos();
-        this.timed = responseNanos != Long.MAX_VALUE || idleNanos != Long.MAX_VALUE;
+        this.timeouts = timeouts;
         this.what = what;
-        this.checkNanos = Math.min(responseNanos, idleNanos);
         this.startedAt = now();
     }
 
@@ -129,7 +122,7 @@ final class CallWatch<T> extends Deadlines.Entry implements CoreSubscriber<T>, S
     public void onSubscribe(Subscription s) {
         if (Operators.setOnce(UPSTREAM, this, s)) {
             actual.onSubscribe(this);
-            if (timed) {
+            if (timeouts.timed) {
                 deadlines.reconsider(this);
             }
         }
@@ -219,10 +212,10 @@ final class CallWatch<T> extends Deadlines.Entry implements CoreSubscriber<T>, S
     /** Returns when the call expires, Long.MAX_VALUE while no deadline runs. */
     private long deadline() {
         if (!headersArrived) {
-            return plus(startedAt, responseNanos);
+            return plus(startedAt, timeouts.responseNanos);
         }
         boolean waiting = requested > delivered;
-        return waiting ? plus(lastActivity, idleNanos) : Long.MAX_VALUE;
+        return waiting ? plus(lastActivity, timeouts.idleNanos) : Long.MAX_VALUE;
     }
 
     /**
@@ -239,16 +232,16 @@ final class CallWatch<T> extends Deadlines.Entry implements CoreSubscriber<T>, S
         if (remaining <= 0) {
             Operators.terminate(UPSTREAM, this);
             finish(ExceptionFactory.timeout(headersArrived
-                    ? "No data event for " + format(idleNanos) + " (streamIdleTimeout) from " + what
-                    : "No response headers within " + format(responseNanos) + " (responseTimeout) from " + what, null));
+                    ? "No data event for " + format(timeouts.idleNanos) + " (streamIdleTimeout) from " + what
+                    : "No response headers within " + format(timeouts.responseNanos) + " (responseTimeout) from " + what, null));
             return Long.MIN_VALUE;
         }
-        return now + Math.min(remaining, checkNanos);
+        return now + Math.min(remaining, timeouts.checkNanos);
     }
 
     /** Leaves the deadlines once the call has ended or was cancelled. */
     private void stopTimer() {
-        if (timed) {
+        if (timeouts.timed) {
             deadlines.reconsider(this);
         }
     }

@@ -61,6 +61,7 @@ public final class HttpTransport implements AutoCloseable {
     private final Secrets secrets;
     /** Ended by close(): every call in flight (and any later one) ends with a ConnectionException. */
     private final OpenCalls openCalls = new OpenCalls();
+    private final CallTimeouts timeouts;
     /** The timeouts of all calls, on the scheduler they were made for; see {@link #deadlines()}. */
     private volatile Deadlines deadlines;
     /** The streamed calls' routes by path, at most {@link #MAX_ROUTES}. */
@@ -83,6 +84,7 @@ public final class HttpTransport implements AutoCloseable {
         boolean https = "https".equalsIgnoreCase(base.getScheme());
         this.pathPrefix = base.getRawPath() == null ? "" : base.getRawPath();
         this.secrets = Secrets.fromHeaders(config.headers());
+        this.timeouts = new CallTimeouts(config.responseTimeout(), config.idleTimeout());
         ConnectionProvider.Builder poolBuilder = ConnectionProvider.builder(config.poolName())
                 .maxConnections(config.maxConnections())
                 .pendingAcquireMaxCount(config.pendingAcquireMaxCount())
@@ -190,7 +192,7 @@ public final class HttpTransport implements AutoCloseable {
         return Mono.deferContextual(ctx -> {
             CallObserver observer = CallObserver.from(ctx);
             observer.attemptStarted();
-            CallWatch<HttpReply> watch = new CallWatch<>(deadlines(), config.responseTimeout(), config.idleTimeout(), what);
+            CallWatch<HttpReply> watch = new CallWatch<>(deadlines(), timeouts, what);
             long start = System.nanoTime();
             HttpClient.ResponseReceiver<?> receiver = body == null
                     ? jsonClient.request(method).uri(uri(path))
@@ -225,7 +227,7 @@ public final class HttpTransport implements AutoCloseable {
         return Flux.deferContextual(ctx -> {
             CallObserver observer = CallObserver.from(ctx);
             observer.attemptStarted();
-            CallWatch<T> watch = new CallWatch<>(deadlines(), config.responseTimeout(), config.idleTimeout(), route.what());
+            CallWatch<T> watch = new CallWatch<>(deadlines(), timeouts, route.what());
             return watch.guard(route.call(), openCalls, StreamExchange.KEY,
                     new StreamExchange<>(body, decoders, nonStreamReply, observer, watch));
         });

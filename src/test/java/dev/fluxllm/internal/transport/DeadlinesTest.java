@@ -32,7 +32,7 @@ class DeadlinesTest {
         final AtomicReference<Object> end = new AtomicReference<>();
 
         Call(Duration response, Duration idle) {
-            watch = new CallWatch<>(deadlines, response, idle, "POST /x");
+            watch = new CallWatch<>(deadlines, new CallTimeouts(response, idle), "POST /x");
             watch.guard(upstream.asFlux(), calls, null, null).subscribe(this);
         }
 
