@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -31,6 +32,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.client.HttpClientState;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.transport.AddressUtils;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
@@ -103,11 +105,15 @@ public final class HttpTransport implements AutoCloseable {
         }
         this.pool = poolBuilder.build();
         // Host and port are given apart rather than in each request URI: parsed once, and Reactor
-        // Netty's URI parsing misreads one-digit ports ("127.0.0.1:9" as a host name).
+        // Netty's URI parsing misreads one-digit ports ("127.0.0.1:9" as a host name). One address
+        // for every request, made as host() and port() would make it (a numeric IP resolved, a
+        // name left to the resolver): those make two new ones per request, and an open stream
+        // keeps its own (about 100 B with its resolved IP).
+        InetSocketAddress remote = AddressUtils.createUnresolved(
+                base.getHost().startsWith("[") ? base.getHost().substring(1, base.getHost().length() - 1) : base.getHost(),
+                base.getPort() >= 0 ? base.getPort() : https ? 443 : 80);
         HttpClient client = HttpClient.create(pool)
-                .host(base.getHost().startsWith("[") ? base.getHost().substring(1, base.getHost().length() - 1)
-                        : base.getHost())
-                .port(base.getPort() >= 0 ? base.getPort() : https ? 443 : 80)
+                .remoteAddress(() -> remote)
                 .disableRetry(true)
                 .followRedirect(false)
                 .compress(config.compress())
