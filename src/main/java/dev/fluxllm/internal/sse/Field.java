@@ -7,16 +7,16 @@ package dev.fluxllm.internal.sse;
  */
 final class Field {
     /** The field name is still being read (no colon seen yet). */
-    static final int PENDING = 0;
-    static final int DATA = 1;
-    static final int EVENT = 2;
-    static final int ID = 3;
-    static final int RETRY = 4;
+    static final byte PENDING = 0;
+    static final byte DATA = 1;
+    static final byte EVENT = 2;
+    static final byte ID = 3;
+    static final byte RETRY = 4;
     /** A comment, or a field the decoder ignores: its bytes are skipped, never stored. */
-    static final int IGNORED = 5;
+    static final byte IGNORED = 5;
 
     /** The length of the longest known field name ("event", "retry"); longer names are ignored. */
-    static final int MAX_NAME_LENGTH = 5;
+    static final byte MAX_NAME_LENGTH = 5;
 
     private Field() {
     }

@@ -25,7 +25,7 @@ public final class SseDecoder {
 
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
     /** {@link #bomMatched} once the start of the stream has been checked for a BOM. */
-    private static final int BOM_CHECKED = -1;
+    private static final byte BOM_CHECKED = -1;
 
     /** Scratch for copying direct buffers; decoding is synchronous, so one per thread suffices. */
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[16 * 1024]);
@@ -44,10 +44,11 @@ public final class SseDecoder {
     private long name;
 
     // State of the line being read.
-    private int bomMatched;
+    // Bytes, not ints: small values, and every open stream keeps a decoder.
+    private byte bomMatched;
     private boolean afterCr;
-    private int field = Field.PENDING;
-    private int nameLength;
+    private byte field = Field.PENDING;
+    private byte nameLength;
     private boolean atValueStart;
 
     // State of the event being built.
@@ -241,7 +242,7 @@ public final class SseDecoder {
         while (pos < end && bomMatched < BOM.length) {
             if (source[pos] != BOM[bomMatched]) {
                 // Not a BOM after all: the bytes matched so far are the start of the first line.
-                int matched = bomMatched;
+                byte matched = bomMatched;
                 bomMatched = BOM_CHECKED;
                 if (matched > 0) {
                     readLinePart(BOM, 0, matched, false);
@@ -313,7 +314,7 @@ public final class SseDecoder {
     }
 
     private void startValue(int f) {
-        field = f;
+        field = (byte) f;
         atValueStart = f != Field.IGNORED;
         if (f == Field.DATA) {
             startDataLine();
