@@ -87,14 +87,15 @@ final class ChunkScanner {
     private int utf8Chars;
 
     /**
-     * The last values seen, handed out again when a chunk repeats them (most do). Stored only when
-     * they change: a reference store into this long-lived object costs the garbage collector a card.
+     * The last values seen, handed out again when a chunk repeats them (most do); {@link ChunkReader}'s
+     * Jackson path shares them. Stored only when they change: a reference store into this
+     * long-lived object costs the garbage collector a card.
      */
-    private String lastId;
-    private String lastModel;
-    private String lastFinish;
-    private String lastToolId;
-    private String lastToolName;
+    String lastId;
+    String lastModel;
+    String lastFinish;
+    String lastToolId;
+    String lastToolName;
     private boolean hadChoices;
 
     /**
