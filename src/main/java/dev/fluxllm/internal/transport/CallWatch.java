@@ -43,7 +43,7 @@ final class CallWatch<T> extends Deadlines.Entry implements CoreSubscriber<T>, S
     private static final Object COMPLETE = new Object();
 
     private final Deadlines deadlines;
-    private final CallTimeouts timeouts;
+    private final WatchSettings settings;
     private final String what;
     private final long startedAt;
     private volatile boolean headersArrived;
@@ -57,16 +57,15 @@ final class CallWatch<T> extends Deadlines.Entry implements CoreSubscriber<T>, S
     private CoreSubscriber<? super T> actual;
     /** The subscriber's context, with what the attempt adds for the transport; set at subscription. */
     private Context context;
-    private OpenCalls calls;
     private volatile Subscription upstream;
     /** Serializes terminal signals that come from the timer or close() with onNext. */
     private volatile int wip;
     /** The terminal signal: a Throwable, or COMPLETE. */
     private volatile Object terminal;
 
-    CallWatch(Deadlines deadlines, CallTimeouts timeouts, String what) {
+    CallWatch(Deadlines deadlines, WatchSettings settings, String what) {
         this.deadlines = deadlines;
-        this.timeouts = timeouts;
+        this.settings = settings;
         this.what = what;
         this.startedAt = now();
     }
@@ -91,7 +90,7 @@ final class CallWatch<T> extends Deadlines.Entry implements CoreSubscriber<T>, S
      * typed. {@code key} and {@code value}, unless null, are added to the context the call sees.
      * Subscribe to it once.
      */
-    Flux<T> guard(Flux<T> call, OpenCalls openCalls, Object key, Object value) {
+    Flux<T> guard(Flux<T> call, Object key, Object value) {
         return new Flux<T>() {
             @Override
             public void subscribe(CoreSubscriber<? super T> subscriber) {
@@ -101,9 +100,8 @@ final class CallWatch<T> extends Deadlines.Entry implements CoreSubscriber<T>, S
                 }
                 actual = subscriber;
                 context = key == null ? subscriber.currentContext() : subscriber.currentContext().put(key, value);
-                calls = openCalls;
-                if (!openCalls.add(CallWatch.this)) {
-                    Operators.error(subscriber, openCalls.closedError(what));
+                if (!settings.calls.add(CallWatch.this)) {
+                    Operators.error(subscriber, settings.calls.closedError(what));
                     return;
                 }
                 call.subscribe(CallWatch.this);
@@ -122,7 +120,7 @@ final class CallWatch<T> extends Deadlines.Entry implements CoreSubscriber<T>, S
     public void onSubscribe(Subscription s) {
         if (Operators.setOnce(UPSTREAM, this, s)) {
             actual.onSubscribe(this);
-            if (timeouts.timed) {
+            if (settings.timed) {
                 deadlines.reconsider(this);
             }
         }
@@ -172,14 +170,14 @@ final class CallWatch<T> extends Deadlines.Entry implements CoreSubscriber<T>, S
     public void cancel() {
         Operators.terminate(UPSTREAM, this);
         stopTimer();
-        calls.remove(this);
+        settings.calls.remove(this);
     }
 
     /** Ends the call at once because the client closed. */
     @Override
     public void terminate() {
         Operators.terminate(UPSTREAM, this);
-        finish(calls.closedError(what));
+        finish(settings.calls.closedError(what));
     }
 
     // ---- terminal signals ----
@@ -192,7 +190,7 @@ final class CallWatch<T> extends Deadlines.Entry implements CoreSubscriber<T>, S
             return;
         }
         stopTimer();
-        calls.remove(this);
+        settings.calls.remove(this);
         if (WIP.getAndIncrement(this) == 0) {
             deliverTerminal();
         }
@@ -212,10 +210,10 @@ final class CallWatch<T> extends Deadlines.Entry implements CoreSubscriber<T>, S
     /** Returns when the call expires, Long.MAX_VALUE while no deadline runs. */
     private long deadline() {
         if (!headersArrived) {
-            return plus(startedAt, timeouts.responseNanos);
+            return plus(startedAt, settings.responseNanos);
         }
         boolean waiting = requested > delivered;
-        return waiting ? plus(lastActivity, timeouts.idleNanos) : Long.MAX_VALUE;
+        return waiting ? plus(lastActivity, settings.idleNanos) : Long.MAX_VALUE;
     }
 
     /**
@@ -232,16 +230,16 @@ final class CallWatch<T> extends Deadlines.Entry implements CoreSubscriber<T>, S
         if (remaining <= 0) {
             Operators.terminate(UPSTREAM, this);
             finish(ExceptionFactory.timeout(headersArrived
-                    ? "No data event for " + format(timeouts.idleNanos) + " (streamIdleTimeout) from " + what
-                    : "No response headers within " + format(timeouts.responseNanos) + " (responseTimeout) from " + what, null));
+                    ? "No data event for " + format(settings.idleNanos) + " (streamIdleTimeout) from " + what
+                    : "No response headers within " + format(settings.responseNanos) + " (responseTimeout) from " + what, null));
             return Long.MIN_VALUE;
         }
-        return now + Math.min(remaining, timeouts.checkNanos);
+        return now + Math.min(remaining, settings.checkNanos);
     }
 
     /** Leaves the deadlines once the call has ended or was cancelled. */
     private void stopTimer() {
-        if (timeouts.timed) {
+        if (settings.timed) {
             deadlines.reconsider(this);
         }
     }

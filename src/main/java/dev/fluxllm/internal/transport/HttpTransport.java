@@ -63,7 +63,7 @@ public final class HttpTransport implements AutoCloseable {
     private final Secrets secrets;
     /** Ended by close(): every call in flight (and any later one) ends with a ConnectionException. */
     private final OpenCalls openCalls = new OpenCalls();
-    private final CallTimeouts timeouts;
+    private final WatchSettings watchSettings;
     /** The timeouts of all calls, on the scheduler they were made for; see {@link #deadlines()}. */
     private volatile Deadlines deadlines;
     /** The streamed calls' routes by path, at most {@link #MAX_ROUTES}. */
@@ -86,7 +86,7 @@ public final class HttpTransport implements AutoCloseable {
         boolean https = "https".equalsIgnoreCase(base.getScheme());
         this.pathPrefix = base.getRawPath() == null ? "" : base.getRawPath();
         this.secrets = Secrets.fromHeaders(config.headers());
-        this.timeouts = new CallTimeouts(config.responseTimeout(), config.idleTimeout());
+        this.watchSettings = new WatchSettings(config.responseTimeout(), config.idleTimeout(), openCalls);
         ConnectionProvider.Builder poolBuilder = ConnectionProvider.builder(config.poolName())
                 .maxConnections(config.maxConnections())
                 .pendingAcquireMaxCount(config.pendingAcquireMaxCount())
@@ -198,7 +198,7 @@ public final class HttpTransport implements AutoCloseable {
         return Mono.deferContextual(ctx -> {
             CallObserver observer = CallObserver.from(ctx);
             observer.attemptStarted();
-            CallWatch<HttpReply> watch = new CallWatch<>(deadlines(), timeouts, what);
+            CallWatch<HttpReply> watch = new CallWatch<>(deadlines(), watchSettings, what);
             long start = System.nanoTime();
             HttpClient.ResponseReceiver<?> receiver = body == null
                     ? jsonClient.request(method).uri(uri(path))
@@ -217,7 +217,7 @@ public final class HttpTransport implements AutoCloseable {
                         });
             });
             // single(), not next(): cancelling after the reply would close a connection that is fine to reuse.
-            return watch.guard(call, openCalls, null, null).single();
+            return watch.guard(call, null, null).single();
         });
     }
 
@@ -233,8 +233,8 @@ public final class HttpTransport implements AutoCloseable {
         return Flux.deferContextual(ctx -> {
             CallObserver observer = CallObserver.from(ctx);
             observer.attemptStarted();
-            CallWatch<T> watch = new CallWatch<>(deadlines(), timeouts, route.what());
-            return watch.guard(route.call(), openCalls, StreamExchange.KEY,
+            CallWatch<T> watch = new CallWatch<>(deadlines(), watchSettings, route.what());
+            return watch.guard(route.call(), StreamExchange.KEY,
                     new StreamExchange<>(body, decoders, nonStreamReply, observer, watch));
         });
     }

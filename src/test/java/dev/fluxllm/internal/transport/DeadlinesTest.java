@@ -32,8 +32,8 @@ class DeadlinesTest {
         final AtomicReference<Object> end = new AtomicReference<>();
 
         Call(Duration response, Duration idle) {
-            watch = new CallWatch<>(deadlines, new CallTimeouts(response, idle), "POST /x");
-            watch.guard(upstream.asFlux(), calls, null, null).subscribe(this);
+            watch = new CallWatch<>(deadlines, new WatchSettings(response, idle, calls), "POST /x");
+            watch.guard(upstream.asFlux(), null, null).subscribe(this);
         }
 
         @Override

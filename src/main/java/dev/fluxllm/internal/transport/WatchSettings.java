@@ -3,10 +3,10 @@ package dev.fluxllm.internal.transport;
 import java.time.Duration;
 
 /**
- * A client's response and idle timeouts in nanoseconds, made once and shared by all its calls'
- * watches: each open stream would otherwise keep the same three numbers.
+ * What all of a client's call watches share, made once: its response and idle timeouts in
+ * nanoseconds and its open calls. Each open stream would otherwise keep them all.
  */
-final class CallTimeouts {
+final class WatchSettings {
 
     /** Until the response headers arrive; Long.MAX_VALUE for none. */
     final long responseNanos;
@@ -16,8 +16,11 @@ final class CallTimeouts {
     final long checkNanos;
     /** Whether any timeout applies. */
     final boolean timed;
+    /** Ended when the client closes. */
+    final OpenCalls calls;
 
-    CallTimeouts(Duration responseTimeout, Duration idleTimeout) {
+    WatchSettings(Duration responseTimeout, Duration idleTimeout, OpenCalls calls) {
+        this.calls = calls;
         this.responseNanos = responseTimeout == null ? Long.MAX_VALUE : responseTimeout.toNanos();
         this.idleNanos = idleTimeout == null ? Long.MAX_VALUE : idleTimeout.toNanos();
         this.timed = responseNanos != Long.MAX_VALUE || idleNanos != Long.MAX_VALUE;
