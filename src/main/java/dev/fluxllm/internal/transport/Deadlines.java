@@ -107,8 +107,8 @@ final class Deadlines implements Runnable {
                 place(e, e.check(now()));
             }
             if (due) {
-                // Timeouts fire from the scheduled task (on the scheduler's thread, as one task
-                // per call did), not from a call that happens to hold the drain.
+                // Timeouts fire when the scheduled task ran (on the scheduler's thread, as one task
+                // per call did); only if another thread held the drain just then does it run them.
                 due = false;
                 task = null;
                 taskAt = Long.MAX_VALUE;
