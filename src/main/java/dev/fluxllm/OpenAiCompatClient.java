@@ -236,14 +236,19 @@ public final class OpenAiCompatClient implements AutoCloseable {
      * Retried only until the first chunk reached the subscriber, so no token arrives twice.
      */
     public Flux<ChatChunk> stream(ChatRequest request) {
-        return Flux.defer(() -> {
-            String model = resolveModel(request);
-            // Servers that reject unknown fields (Mistral) fail on stream_options.
-            ChatRequest sent = !acceptsStreamOptions && Boolean.TRUE.equals(request.includeUsage())
-                    ? request.toBuilder().includeUsage(false).build() : request;
-            return tracer.flux("chat.stream", "/chat/completions", model, sent, chat.stream(sent, model),
-                    OpenAiCompatClient::carriesTokens, ChatChunk::usage);
-        });
+        // Deferred by a two-field Flux rather than Flux.defer and a lambda: the caller's operators
+        // keep their source, so an open stream would keep both.
+        return new DeferredFlux<>(this, request, OpenAiCompatClient::streamNow);
+    }
+
+    /** Builds the stream of {@link #stream(ChatRequest)} at subscription. */
+    private Flux<ChatChunk> streamNow(ChatRequest request) {
+        String model = resolveModel(request);
+        // Servers that reject unknown fields (Mistral) fail on stream_options.
+        ChatRequest sent = !acceptsStreamOptions && Boolean.TRUE.equals(request.includeUsage())
+                ? request.toBuilder().includeUsage(false).build() : request;
+        return tracer.flux("chat.stream", "/chat/completions", model, sent, chat.stream(sent, model),
+                OpenAiCompatClient::carriesTokens, ChatChunk::usage);
     }
 
     private static boolean carriesTokens(ChatChunk chunk) {

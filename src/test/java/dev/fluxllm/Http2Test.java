@@ -54,6 +54,34 @@ class Http2Test {
                 .httpVersion(HttpVersion.HTTP_2).build());
     }
 
+    /**
+     * The decompressor is added only to streams whose response names a content-encoding (it is
+     * not kept by every open stream): a gzip stream and a plain one, on one connection, both read.
+     */
+    @Test
+    void gzipAndPlainStreamsOverOneConnection() {
+        String events = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"}}]}\n\n"
+                + "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}\n\n"
+                + "data: [DONE]\n\n";
+        List<String> accepted = new CopyOnWriteArrayList<>();
+        LocalServer server = closeLater(LocalServer.start(HttpServer.create().protocol(HttpProtocol.H2C)
+                .compress((req, res) -> req.requestHeaders().contains("x-gzip")), (req, res) -> {
+            accepted.add(String.valueOf(req.requestHeaders().get("accept-encoding")));
+            return res.header("Content-Type", "text/event-stream").sendString(Flux.fromArray(events.split("(?<=\n\n)")),
+                    java.nio.charset.StandardCharsets.UTF_8).then();
+        }));
+        OpenAiCompatClient gzip = closeLater(OpenAiCompatClient.builder().baseUrl(server.baseUrl()).defaultModel("m")
+                .retryPolicy(RetryPolicy.none()).httpVersion(HttpVersion.HTTP_2).header("x-gzip", "1").build());
+        OpenAiCompatClient plain = h2Client(server.baseUrl(), RetryPolicy.none());
+        for (int i = 0; i < 3; i++) {
+            StepVerifier.create(gzip.stream(ASK).as(ChatStreams::text).collectList().map(l -> String.join("", l)))
+                    .expectNext("Hello").expectComplete().verify(BOUND);
+            StepVerifier.create(plain.stream(ASK).as(ChatStreams::text).collectList().map(l -> String.join("", l)))
+                    .expectNext("Hello").expectComplete().verify(BOUND);
+        }
+        assertThat(accepted).hasSize(6).allSatisfy(a -> assertThat(a).contains("gzip"));
+    }
+
     @Test
     void concurrentStreamsShareOneConnection() {
         ScriptedLlmServer server = closeLater(ScriptedLlmServer.builder().http2().start());

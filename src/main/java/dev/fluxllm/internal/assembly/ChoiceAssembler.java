@@ -8,6 +8,11 @@ import dev.fluxllm.ToolCallDelta;
 final class ChoiceAssembler {
 
     private final int index;
+    /**
+     * The first content delta as it came, until a second one arrives: a stream held open after
+     * one delta keeps that string, not a builder with a copy of it.
+     */
+    private String firstText;
     private StringBuilder text;
     private StringBuilder reasoning;
     private StringBuilder refusal;
@@ -20,12 +25,15 @@ final class ChoiceAssembler {
 
     void add(ChunkChoice c) {
         if (!c.content().isEmpty()) {
-            // Sized from the first delta, grown by doubling: a stream held open keeps this builder,
-            // and most of a larger fixed start would sit unused while it waits.
-            if (text == null) {
-                text = new StringBuilder(c.content());
-            } else {
+            // Sized from the first two deltas, grown by doubling: a stream held open keeps this
+            // builder, and most of a larger fixed start would sit unused while it waits.
+            if (text != null) {
                 text.append(c.content());
+            } else if (firstText == null) {
+                firstText = c.content();
+            } else {
+                text = new StringBuilder(firstText.length() + c.content().length() + 16).append(firstText).append(c.content());
+                firstText = null;
             }
         }
         if (!c.reasoning().isEmpty()) {
@@ -60,7 +68,7 @@ final class ChoiceAssembler {
     }
 
     ChatChoice build() {
-        return new ChatChoice(index, text == null ? "" : text.toString(),
+        return new ChatChoice(index, text != null ? text.toString() : firstText != null ? firstText : "",
                 reasoning == null ? "" : reasoning.toString(),
                 toolCalls == null ? null : toolCalls.build(), finishReason,
                 refusal == null ? "" : refusal.toString());

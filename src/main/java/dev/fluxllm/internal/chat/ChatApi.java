@@ -18,6 +18,7 @@ import dev.fluxllm.internal.transport.HttpTransport;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
@@ -31,12 +32,13 @@ public final class ChatApi {
 
     private final HttpTransport transport;
     private final RetryPolicy retryPolicy;
-    private final int maxEventBytes;
+    /** Makes each attempt's decoder; one for the client, not a lambda per call that the open stream keeps. */
+    private final Function<String, ChatStreamDecoder> decoders;
 
     public ChatApi(HttpTransport transport, RetryPolicy retryPolicy, int maxEventBytes) {
         this.transport = transport;
         this.retryPolicy = retryPolicy;
-        this.maxEventBytes = maxEventBytes;
+        this.decoders = requestId -> new ChatStreamDecoder(maxEventBytes, requestId);
     }
 
     /** Sends a non-streaming completion request; retried as the policy allows. */
@@ -57,7 +59,7 @@ public final class ChatApi {
         return Flux.deferContextual(ctx -> {
             byte[] body = RequestWriter.write(request, model, true);
             return RetrySupport.untilFirstItem(transport.stream("/chat/completions", body,
-                            requestId -> new ChatStreamDecoder(maxEventBytes, requestId), ChatApi::nonStreamReply),
+                            decoders, ChatApi::nonStreamReply),
                     retryPolicy, RetrySupport.listenerFrom(ctx));
         });
     }

@@ -1,6 +1,7 @@
 package dev.fluxllm.internal.chat;
 
 import dev.fluxllm.ChatChunk;
+import dev.fluxllm.ChunkChoice;
 import dev.fluxllm.OpenAiCompatException;
 import dev.fluxllm.internal.error.ExceptionFactory;
 import dev.fluxllm.internal.json.ChunkReader;
@@ -26,7 +27,11 @@ public final class ChatStreamDecoder implements BodyDecoder<ChatChunk>, SseListe
 
     private final SseDecoder sse;
     private final String requestId;
-    private final FinishTracker finish = new FinishTracker();
+    /** Choice 0, which nearly every stream has alone: two flags here rather than a tracker per stream. */
+    private boolean seen0;
+    private boolean finished0;
+    /** The other choices, made when one appears. */
+    private FinishTracker others;
     private final ChunkReader reader = ChunkReader.forStream();
     private Sink<? super ChatChunk> sink;
     private boolean done;
@@ -111,7 +116,7 @@ public final class ChatStreamDecoder implements BodyDecoder<ChatChunk>, SseListe
         if (chunk == null) {
             throw ExceptionFactory.streamError(reader.error(), requestId);
         }
-        finish.add(chunk);
+        track(chunk);
         return chunk;
     }
 
@@ -122,11 +127,34 @@ public final class ChatStreamDecoder implements BodyDecoder<ChatChunk>, SseListe
 
     @Override
     public void endOfBody(boolean prematureClose) {
-        if (done || finish.allFinished()) {
+        if (done || allFinished()) {
             return;
         }
         throw ExceptionFactory.malformed("Stream ended before [DONE] and before every choice finished"
                 + (prematureClose ? " (connection closed)" : "") + ": the answer is cut off", requestId, true, null);
+    }
+
+    private void track(ChatChunk chunk) {
+        List<ChunkChoice> choices = chunk.choices();
+        for (int i = 0, n = choices.size(); i < n; i++) {
+            ChunkChoice c = choices.get(i);
+            int index = Math.max(c.index(), 0);
+            boolean finishes = c.finishReason() != null;
+            if (index == 0) {
+                seen0 = true;
+                finished0 |= finishes;
+            } else {
+                if (others == null) {
+                    others = new FinishTracker();
+                }
+                others.add(index, finishes);
+            }
+        }
+    }
+
+    /** Returns whether at least one choice was seen and each one seen has finished. */
+    private boolean allFinished() {
+        return (seen0 || others != null) && (!seen0 || finished0) && (others == null || others.allFinished());
     }
 
     private OpenAiCompatException errorEvent(byte[] data, int offset, int length) {

@@ -32,26 +32,23 @@ public final class ChunkReader {
     private static final TokenStreamFactory FACTORY = Json.MAPPER.tokenStreamFactory();
 
     private final boolean completion;
-    /** The fast path for the usual chunk; null reads every payload with Jackson. */
+    /** Whether the usual chunk is read by the scanner (the fast path) before Jackson. */
+    private final boolean fastPath;
+    /**
+     * The fast path for the usual chunk; also, when it is not used, the holder of the last values
+     * seen, which both paths share: one set of them per stream instead of two.
+     */
     private final ChunkScanner scanner;
     /** The events of one network read are read, one after another, by one parser: none is built per event. */
     private FedParser fed;
-    /**
-     * The last values seen, handed out again when a chunk repeats them (most do). Stored only when
-     * they change: a reference store into this long-lived object costs the garbage collector a card.
-     */
-    private String lastId;
-    private String lastModel;
-    private String lastFinish;
-    private String lastToolId;
-    private String lastToolName;
     private WireError error;
     private boolean hadChoices;
     private boolean choiceWithoutBody;
 
     private ChunkReader(boolean completion, boolean fastPath) {
         this.completion = completion;
-        this.scanner = fastPath ? new ChunkScanner() : null;
+        this.fastPath = fastPath;
+        this.scanner = new ChunkScanner();
     }
 
     /** Creates a reader for the chunks of one stream. */
@@ -77,7 +74,7 @@ public final class ChunkReader {
         error = null;
         hadChoices = false;
         choiceWithoutBody = false;
-        if (scanner != null) {
+        if (fastPath) {
             ChatChunk chunk = scanner.scan(data, offset, length);
             if (chunk != null) {
                 hadChoices = scanner.hadChoices();
@@ -170,15 +167,15 @@ public final class ChunkReader {
             JsonToken t = p.nextToken();
             switch (name) {
                 case "id" -> {
-                    id = reuse(p, t, lastId);
-                    if (id != lastId) {
-                        lastId = id;
+                    id = reuse(p, t, scanner.lastId);
+                    if (id != scanner.lastId) {
+                        scanner.lastId = id;
                     }
                 }
                 case "model" -> {
-                    model = reuse(p, t, lastModel);
-                    if (model != lastModel) {
-                        lastModel = model;
+                    model = reuse(p, t, scanner.lastModel);
+                    if (model != scanner.lastModel) {
+                        scanner.lastModel = model;
                     }
                 }
                 case "created" -> created = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : skip(p, 0L);
@@ -249,9 +246,9 @@ public final class ChunkReader {
             switch (name) {
                 case "index" -> index = t == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : skip(p, 0);
                 case "finish_reason" -> {
-                    finish = reuse(p, t, lastFinish);
-                    if (finish != lastFinish) {
-                        lastFinish = finish;
+                    finish = reuse(p, t, scanner.lastFinish);
+                    if (finish != scanner.lastFinish) {
+                        scanner.lastFinish = finish;
                     }
                 }
                 case "delta", "message" -> {
@@ -356,9 +353,9 @@ public final class ChunkReader {
             switch (name) {
                 case "index" -> index = t == JsonToken.VALUE_NUMBER_INT ? Integer.valueOf(p.getIntValue()) : skip(p, null);
                 case "id" -> {
-                    id = reuse(p, t, lastToolId);
-                    if (id != lastToolId) {
-                        lastToolId = id;
+                    id = reuse(p, t, scanner.lastToolId);
+                    if (id != scanner.lastToolId) {
+                        scanner.lastToolId = id;
                     }
                 }
                 case "type" -> type = t == JsonToken.VALUE_STRING && Json.textEquals(p, "function") ? "function" : scalar(p, t);
@@ -372,9 +369,9 @@ public final class ChunkReader {
                         JsonToken v = p.nextToken();
                         switch (f) {
                             case "name" -> {
-                                fnName = reuse(p, v, lastToolName);
-                                if (fnName != lastToolName) {
-                                    lastToolName = fnName;
+                                fnName = reuse(p, v, scanner.lastToolName);
+                                if (fnName != scanner.lastToolName) {
+                                    scanner.lastToolName = fnName;
                                 }
                             }
                             case "arguments" -> arguments = readArguments(p, v);

@@ -87,25 +87,37 @@ final class ChunkScanner {
     private int utf8Chars;
 
     /**
-     * The last values seen, handed out again when a chunk repeats them (most do). Stored only when
-     * they change: a reference store into this long-lived object costs the garbage collector a card.
+     * The last values seen, handed out again when a chunk repeats them (most do); {@link ChunkReader}'s
+     * Jackson path shares them. Stored only when they change: a reference store into this
+     * long-lived object costs the garbage collector a card.
      */
-    private String lastId;
-    private String lastModel;
-    private String lastFinish;
-    private String lastToolId;
-    private String lastToolName;
+    String lastId;
+    String lastModel;
+    String lastFinish;
+    String lastToolId;
+    String lastToolName;
     private boolean hadChoices;
 
     /**
      * The template: the bytes before and after choice 0's content string (its quotes included) of
      * the last single-choice chunk read in full, and that chunk. A payload with the same bytes
      * around its content reads as that chunk with another content (see {@link #byTemplate}).
+     * The chunk is kept as its values, not as the chunk: an idle stream then keeps no chunk, list,
+     * choice and content string (about 150 B) for its life.
      */
     private byte[] template;
     private int templatePrefix;
     private int templateSuffix;
-    private ChatChunk templateChunk;
+    /** The template chunk's id, null while there is no template. */
+    private String templateId;
+    private String templateModel;
+    private long templateCreated;
+    private Usage templateUsage;
+    private int templateIndex;
+    private String templateRole;
+    private String templateReasoning;
+    private String templateFinish;
+    private String templateRefusal;
     /** During a full read: where the content string read last starts (its opening quote), -1 when none. */
     private int contentQuote;
     /** During a full read: the content string's closing quote. */
@@ -155,10 +167,9 @@ final class ChunkScanner {
      * Returns null when the payload does not fit the template.
      */
     private ChatChunk byTemplate(byte[] data, int offset, int e) {
-        ChatChunk t = templateChunk;
         int p = templatePrefix;
         int q = templateSuffix;
-        if (t == null || e - offset < p + q) {
+        if (templateId == null || e - offset < p + q) {
             return null;
         }
         int close = e - q;
@@ -183,12 +194,12 @@ final class ChunkScanner {
                 return null;
             }
         }
-        ChunkChoice c = t.choices().get(0);
         hadChoices = true;
         templateReads++;
-        return new ChatChunk(t.id(), t.model(), t.created(),
-                List.of(new ChunkChoice(c.index(), c.role(), content, c.reasoning(), c.toolCalls(), c.finishReason(), c.refusal())),
-                t.usage());
+        return new ChatChunk(templateId, templateModel, templateCreated,
+                List.of(new ChunkChoice(templateIndex, templateRole, content, templateReasoning, List.of(), templateFinish,
+                        templateRefusal)),
+                templateUsage);
     }
 
     /** After a full read: makes the chunk the template when it has one choice, a content string and no tool calls. */
@@ -211,7 +222,16 @@ final class ChunkScanner {
         System.arraycopy(d, contentClose, kept, p, q);
         templatePrefix = p;
         templateSuffix = q;
-        templateChunk = chunk;
+        ChunkChoice c = chunk.choices().get(0);
+        templateId = chunk.id();
+        templateModel = chunk.model();
+        templateCreated = chunk.created();
+        templateUsage = chunk.usage();
+        templateIndex = c.index();
+        templateRole = c.role();
+        templateReasoning = c.reasoning();
+        templateFinish = c.finishReason();
+        templateRefusal = c.refusal();
     }
 
     /** Returns whether the last chunk scanned had a {@code choices} array. */

@@ -51,25 +51,11 @@ final class BoundedBytes {
         bytes[length++] = b;
     }
 
-    /** Appends length bytes of the source; throws when the limit would be exceeded. */
-    void append(ByteSource source, int from, int count) {
-        ensureRoom(count);
-        source.copyTo(from, bytes, length, count);
-        length += count;
-    }
-
     /** Appends count bytes of an array; throws when the limit would be exceeded. */
     void append(byte[] source, int from, int count) {
         ensureRoom(count);
         System.arraycopy(source, from, bytes, length, count);
         length += count;
-    }
-
-    /** Throws when count bytes would exceed the limit. */
-    void checkFits(int count) {
-        if (count > limit) {
-            throw tooLarge();
-        }
     }
 
     /** Returns whether any of the held bytes equals b. */
@@ -101,7 +87,7 @@ final class BoundedBytes {
         return new String(bytes, 0, length, StandardCharsets.UTF_8);
     }
 
-    private MalformedResponseException tooLarge() {
+    MalformedResponseException tooLarge() {
         return new MalformedResponseException(what + " exceeds the maximum event size of " + limit + " bytes",
                 ErrorDetails.of(false), null);
     }

@@ -7,36 +7,48 @@ package dev.fluxllm.internal.sse;
  */
 final class Field {
     /** The field name is still being read (no colon seen yet). */
-    static final int PENDING = 0;
-    static final int DATA = 1;
-    static final int EVENT = 2;
-    static final int ID = 3;
-    static final int RETRY = 4;
+    static final byte PENDING = 0;
+    static final byte DATA = 1;
+    static final byte EVENT = 2;
+    static final byte ID = 3;
+    static final byte RETRY = 4;
     /** A comment, or a field the decoder ignores: its bytes are skipped, never stored. */
-    static final int IGNORED = 5;
+    static final byte IGNORED = 5;
 
     /** The length of the longest known field name ("event", "retry"); longer names are ignored. */
-    static final int MAX_NAME_LENGTH = 5;
+    static final byte MAX_NAME_LENGTH = 5;
 
     private Field() {
     }
 
-    /** Returns the field named by name[0, length); field names are case-sensitive. */
-    static int of(byte[] name, int length) {
+    private static final long ID_NAME = pack("id");
+    private static final long DATA_NAME = pack("data");
+    private static final long EVENT_NAME = pack("event");
+    private static final long RETRY_NAME = pack("retry");
+
+    /**
+     * Returns the field whose name's {@code length} bytes are packed into {@code name}, first byte
+     * highest ({@code name << 8 | b} per byte); field names are case-sensitive.
+     */
+    static int of(long name, int length) {
         switch (length) {
             case 2:
-                return name[0] == 'i' && name[1] == 'd' ? ID : IGNORED;
+                return name == ID_NAME ? ID : IGNORED;
             case 4:
-                return name[0] == 'd' && name[1] == 'a' && name[2] == 't' && name[3] == 'a' ? DATA : IGNORED;
+                return name == DATA_NAME ? DATA : IGNORED;
             case 5:
-                if (name[0] == 'e' && name[1] == 'v' && name[2] == 'e' && name[3] == 'n' && name[4] == 't') {
-                    return EVENT;
-                }
-                return name[0] == 'r' && name[1] == 'e' && name[2] == 't' && name[3] == 'r' && name[4] == 'y'
-                        ? RETRY : IGNORED;
+                return name == EVENT_NAME ? EVENT : name == RETRY_NAME ? RETRY : IGNORED;
             default:
                 // Includes length 0: a line starting with ':' is a comment.
                 return IGNORED;
         }
+    }
+
+    private static long pack(String ascii) {
+        long packed = 0;
+        for (int i = 0; i < ascii.length(); i++) {
+            packed = packed << 8 | ascii.charAt(i);
+        }
+        return packed;
     }
 }

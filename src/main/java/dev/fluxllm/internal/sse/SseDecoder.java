@@ -1,5 +1,6 @@
 package dev.fluxllm.internal.sse;
 
+import dev.fluxllm.internal.bytes.ByteScan;
 import io.netty.buffer.ByteBuf;
 import java.util.Objects;
 
@@ -24,23 +25,30 @@ public final class SseDecoder {
 
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
     /** {@link #bomMatched} once the start of the stream has been checked for a BOM. */
-    private static final int BOM_CHECKED = -1;
+    private static final byte BOM_CHECKED = -1;
 
     /** Scratch for copying direct buffers; decoding is synchronous, so one per thread suffices. */
     private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[16 * 1024]);
 
     private final SseListener listener;
-    private final BoundedBytes data;
-    /** The value of an {@code event}, {@code id} or {@code retry} line being read. */
-    private final BoundedBytes value;
-    private final byte[] name = new byte[Field.MAX_NAME_LENGTH];
-    private final ByteSource.ArraySource arraySource = new ByteSource.ArraySource();
+    private final int maxEventBytes;
+    /**
+     * The event's data when it does not lie whole in one input; made on first use, like
+     * {@link #value}: most events are dispatched from the input itself, and thousands of open
+     * streams each keep a decoder.
+     */
+    private BoundedBytes data;
+    /** The value of an {@code event}, {@code id} or {@code retry} line being read; made on first use. */
+    private BoundedBytes value;
+    /** The field name read so far, its bytes packed into a long (at most {@link Field#MAX_NAME_LENGTH}): no array per decoder. */
+    private long name;
 
     // State of the line being read.
-    private int bomMatched;
+    // Bytes, not ints: small values, and every open stream keeps a decoder.
+    private byte bomMatched;
     private boolean afterCr;
-    private int field = Field.PENDING;
-    private int nameLength;
+    private byte field = Field.PENDING;
+    private byte nameLength;
     private boolean atValueStart;
 
     // State of the event being built.
@@ -84,8 +92,7 @@ public final class SseDecoder {
             throw new IllegalArgumentException("maxEventBytes must be at least 1: " + maxEventBytes);
         }
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.data = new BoundedBytes(maxEventBytes, "SSE event");
-        this.value = new BoundedBytes(maxEventBytes, "SSE field line");
+        this.maxEventBytes = maxEventBytes;
     }
 
     /**
@@ -101,7 +108,7 @@ public final class SseDecoder {
             if (start < end && !ignoresInput()) {
                 if (in.hasArray()) {
                     int base = in.arrayOffset();
-                    run(arraySource.point(in.array()), base + start, base + end);
+                    run(in.array(), base + start, base + end);
                 } else {
                     // One bulk copy per slice and a scan over an array beat a virtual call per byte
                     // on a direct buffer; the slice lives in a per-thread scratch array.
@@ -109,7 +116,7 @@ public final class SseDecoder {
                     for (int pos = start; pos < end && !ignoresInput(); pos += scratch.length) {
                         int n = Math.min(end - pos, scratch.length);
                         in.getBytes(pos, scratch, 0, n);
-                        run(arraySource.point(scratch), 0, n);
+                        run(scratch, 0, n);
                     }
                 }
             }
@@ -135,7 +142,7 @@ public final class SseDecoder {
             return;
         }
         try {
-            run(arraySource.point(in), offset, offset + length);
+            run(in, offset, offset + length);
         } finally {
             forgetInput();
         }
@@ -178,7 +185,7 @@ public final class SseDecoder {
     }
 
     /** Decodes source[pos, end), which is not empty. */
-    private void run(ByteSource source, int pos, int end) {
+    private void run(byte[] source, int pos, int end) {
         try {
             if (bomMatched != BOM_CHECKED) {
                 pos = skipBom(source, pos, end);
@@ -186,12 +193,12 @@ public final class SseDecoder {
             if (afterCr && pos < end) {
                 // The CR that ended the previous read was the line end; an LF now is its second half.
                 afterCr = false;
-                if (source.get(pos) == '\n') {
+                if (source[pos] == '\n') {
                     pos++;
                 }
             }
             while (pos < end && !stopped) {
-                int lineEnd = source.indexOfLineEnd(pos, end);
+                int lineEnd = ByteScan.indexOfLineEnd(source, pos, end);
                 if (lineEnd < 0) {
                     readLinePart(source, pos, end, false);
                     return;
@@ -199,10 +206,10 @@ public final class SseDecoder {
                 readLinePart(source, pos, lineEnd, true);
                 endLine();
                 pos = lineEnd + 1;
-                if (source.get(lineEnd) == '\r') {
+                if (source[lineEnd] == '\r') {
                     if (pos == end) {
                         afterCr = true;
-                    } else if (source.get(pos) == '\n') {
+                    } else if (source[pos] == '\n') {
                         pos++;
                     }
                 }
@@ -221,25 +228,24 @@ public final class SseDecoder {
 
     /** Drops the references to a caller's array, which the decoder must not keep alive. */
     private void forgetInput() {
-        ByteSource.clear(arraySource);
         sliceArray = null;
     }
 
     /** Copies the data line kept as a slice of the input into the event's buffer. */
     private void unslice() {
         sliced = false;
-        data.append(sliceArray, sliceStart, sliceLength);
+        data().append(sliceArray, sliceStart, sliceLength);
     }
 
     /** Skips a leading BOM, which may arrive split across reads; returns where the content starts. */
-    private int skipBom(ByteSource source, int pos, int end) {
+    private int skipBom(byte[] source, int pos, int end) {
         while (pos < end && bomMatched < BOM.length) {
-            if (source.get(pos) != BOM[bomMatched]) {
+            if (source[pos] != BOM[bomMatched]) {
                 // Not a BOM after all: the bytes matched so far are the start of the first line.
-                int matched = bomMatched;
+                byte matched = bomMatched;
                 bomMatched = BOM_CHECKED;
                 if (matched > 0) {
-                    readLinePart(new ByteSource.ArraySource().point(BOM), 0, matched, false);
+                    readLinePart(BOM, 0, matched, false);
                 }
                 return pos;
             }
@@ -256,11 +262,11 @@ public final class SseDecoder {
      * Reads source[from, to), a part of the current line without its line end; lineEnds tells
      * whether the line ends at {@code to}.
      */
-    private void readLinePart(ByteSource source, int from, int to, boolean lineEnds) {
+    private void readLinePart(byte[] source, int from, int to, boolean lineEnds) {
         boolean wholeLine = lineEnds && field == Field.PENDING && nameLength == 0;
         if (field == Field.PENDING) {
             while (from < to) {
-                byte b = source.get(from++);
+                byte b = source[from++];
                 if (b == ':') {
                     startValue(Field.of(name, nameLength));
                     break;
@@ -270,7 +276,8 @@ public final class SseDecoder {
                     field = Field.IGNORED;
                     return;
                 }
-                name[nameLength++] = b;
+                name = name << 8 | (b & 0xFF);
+                nameLength++;
             }
         }
         if (from == to || field == Field.IGNORED) {
@@ -278,18 +285,19 @@ public final class SseDecoder {
         }
         if (atValueStart) {
             atValueStart = false;
-            if (source.get(from) == ' ' && ++from == to) {
+            if (source[from] == ' ' && ++from == to) {
                 return;
             }
         }
         if (field == Field.DATA) {
-            if (wholeLine && data.length() == 0 && !sliced) {
+            if (wholeLine && (data == null || data.length() == 0) && !sliced) {
                 // The event's first data line, whole in this input: dispatched from here if the
                 // event ends in this input too (the usual case), copied otherwise.
-                data.checkFits(to - from);
-                byte[] input = ((ByteSource.ArraySource) source).array();
-                if (sliceArray != input) {
-                    sliceArray = input;
+                if (to - from > maxEventBytes) {
+                    throw data().tooLarge();
+                }
+                if (sliceArray != source) {
+                    sliceArray = source;
                 }
                 sliced = true;
                 sliceStart = from;
@@ -299,14 +307,14 @@ public final class SseDecoder {
             if (sliced) {
                 unslice();
             }
-            data.append(source, from, to - from);
+            data().append(source, from, to - from);
         } else {
-            value.append(source, from, to - from);
+            value().append(source, from, to - from);
         }
     }
 
     private void startValue(int f) {
-        field = f;
+        field = (byte) f;
         atValueStart = f != Field.IGNORED;
         if (f == Field.DATA) {
             startDataLine();
@@ -318,7 +326,7 @@ public final class SseDecoder {
             if (sliced) {
                 unslice();
             }
-            data.append((byte) '\n');
+            data().append((byte) '\n');
         }
         hasData = true;
     }
@@ -338,10 +346,12 @@ public final class SseDecoder {
             }
         }
         switch (f) {
-            case Field.EVENT -> eventType = value.length() == 0 ? null : eventType();
+            case Field.EVENT -> eventType = valueLength() == 0 ? null : eventType();
             case Field.ID -> {
-                if (!value.contains((byte) 0)) {
-                    idBuffer = value.length() == 0 ? "" : value.toUtf8();
+                if (valueLength() == 0) {
+                    idBuffer = "";
+                } else if (!value.contains((byte) 0)) {
+                    idBuffer = value.toUtf8();
                 }
             }
             case Field.RETRY -> parseRetry();
@@ -352,9 +362,34 @@ public final class SseDecoder {
             fieldsPending = true;
         }
         field = Field.PENDING;
+        name = 0;
         nameLength = 0;
         atValueStart = false;
-        value.clear();
+        if (value != null) {
+            value.clear();
+        }
+    }
+
+    private BoundedBytes data() {
+        BoundedBytes d = data;
+        if (d == null) {
+            d = new BoundedBytes(maxEventBytes, "SSE event");
+            data = d;
+        }
+        return d;
+    }
+
+    private BoundedBytes value() {
+        BoundedBytes v = value;
+        if (v == null) {
+            v = new BoundedBytes(maxEventBytes, "SSE field line");
+            value = v;
+        }
+        return v;
+    }
+
+    private int valueLength() {
+        return value == null ? 0 : value.length();
     }
 
     /** The event type just read: the previous event's string when the bytes are the same (they mostly are). */
@@ -369,7 +404,7 @@ public final class SseDecoder {
     }
 
     private void parseRetry() {
-        int length = value.length();
+        int length = valueLength();
         if (length == 0) {
             return;
         }
@@ -408,12 +443,13 @@ public final class SseDecoder {
             length = sliceLength;
             sliced = false;
         } else {
-            bytes = data.array();
+            BoundedBytes d = data();
+            bytes = d.array();
             offset = 0;
-            length = data.length();
+            length = d.length();
+            d.clear();
         }
         hasData = false;
-        data.clear();
         eventsDispatched++;
         if (!listener.onEvent(type, bytes, offset, length)) {
             stopped = true;

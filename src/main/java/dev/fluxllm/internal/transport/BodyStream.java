@@ -1,6 +1,7 @@
 package dev.fluxllm.internal.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.Queue;
@@ -53,10 +54,12 @@ final class BodyStream<T> extends Flux<T> {
 
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
-        conn.inbound().receive().subscribe(new Reader<>(actual, conn, decoder, watch));
+        // The inbound messages as they are, not receive()'s ByteBuf view: its map() subscriber would
+        // be one more object an open stream keeps; the buffer is taken out of each here.
+        conn.inbound().receiveObject().subscribe(new Reader<>(actual, conn, decoder, watch));
     }
 
-    private static final class Reader<T> implements CoreSubscriber<ByteBuf>, Subscription, BodyDecoder.Sink<T> {
+    private static final class Reader<T> implements CoreSubscriber<Object>, Subscription, BodyDecoder.Sink<T> {
 
         @SuppressWarnings("rawtypes")
         private static final AtomicLongFieldUpdater<Reader> REQUESTED = AtomicLongFieldUpdater.newUpdater(Reader.class, "requested");
@@ -119,8 +122,8 @@ final class BodyStream<T> extends Flux<T> {
         }
 
         @Override
-        public void onNext(ByteBuf buf) {
-            // Netty releases the buffer when this returns.
+        public void onNext(Object message) {
+            // Netty releases the message when this returns.
             if (upstreamDone || cancelled) {
                 return;
             }
@@ -134,7 +137,7 @@ final class BodyStream<T> extends Flux<T> {
             sentDirectly = 0;
             RuntimeException decodeFailure = null;
             try {
-                decoder.decode(buf, this);
+                decoder.decode(content(message), this);
             } catch (RuntimeException e) {
                 decodeFailure = e;
             }
@@ -163,6 +166,17 @@ final class BodyStream<T> extends Flux<T> {
             } else {
                 drain();
             }
+        }
+
+        /** The bytes of an inbound message, as receive() would give them. */
+        private static ByteBuf content(Object message) {
+            if (message instanceof ByteBuf buf) {
+                return buf;
+            }
+            if (message instanceof ByteBufHolder holder) {
+                return holder.content();
+            }
+            throw new IllegalArgumentException("Unexpected inbound message: " + message.getClass().getName());
         }
 
         /** Takes an item of the read being decoded: to the subscriber if it is waiting for it, else to the queue. */

@@ -2,24 +2,22 @@ package dev.fluxllm.internal.transport;
 
 import dev.fluxllm.internal.error.ExceptionFactory;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Operators;
-import reactor.core.scheduler.Scheduler;
 import reactor.util.context.Context;
 
 /**
  * Watches one attempt of a call, as a single operator between the transport and the subscriber:
  * <ul>
  *   <li>the response timeout until the headers arrive, then the idle timeout between data
- *       events, kept with one scheduled task at a time (moving a deadline is a volatile write;
- *       the task is re-armed only when it fires before the deadline);</li>
+ *       events, checked by the client's {@link Deadlines} (one scheduled task for all calls;
+ *       moving a deadline is a volatile write, and a check that comes before the deadline asks
+ *       for the next one);</li>
  *   <li>the idle timeout runs only while the subscriber waits for an item it asked for: a slow
  *       subscriber that requests nothing for a while (and so reads nothing) is not a silent server;</li>
  *   <li>closing the client ends the call ({@link OpenCalls});</li>
@@ -28,7 +26,7 @@ import reactor.util.context.Context;
  * One operator instead of a chain of them: every open stream keeps fewer objects, and every item
  * passes fewer subscribers.
  */
-final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.Call, Runnable {
+final class CallWatch<T> extends Deadlines.Entry implements CoreSubscriber<T>, Subscription, OpenCalls.Call {
 
     @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<CallWatch, Subscription> UPSTREAM =
@@ -42,19 +40,11 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
     @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<CallWatch, Object> TERMINAL =
             AtomicReferenceFieldUpdater.newUpdater(CallWatch.class, Object.class, "terminal");
-    @SuppressWarnings("rawtypes")
-    private static final AtomicReferenceFieldUpdater<CallWatch, Disposable> TIMER =
-            AtomicReferenceFieldUpdater.newUpdater(CallWatch.class, Disposable.class, "timer");
     private static final Object COMPLETE = new Object();
-    private static final Disposable TIMER_OFF = () -> { };
 
-    private final Scheduler scheduler;
-    private final long responseNanos;
-    private final long idleNanos;
-    private final boolean timed;
+    private final Deadlines deadlines;
+    private final WatchSettings settings;
     private final String what;
-    /** Longest sleep between checks: a deadline that moves earlier (at the headers) is seen in time. */
-    private final long checkNanos;
     private final long startedAt;
     private volatile boolean headersArrived;
     /** When data last arrived, or the subscriber last started waiting. */
@@ -67,21 +57,16 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
     private CoreSubscriber<? super T> actual;
     /** The subscriber's context, with what the attempt adds for the transport; set at subscription. */
     private Context context;
-    private OpenCalls calls;
     private volatile Subscription upstream;
     /** Serializes terminal signals that come from the timer or close() with onNext. */
     private volatile int wip;
     /** The terminal signal: a Throwable, or COMPLETE. */
     private volatile Object terminal;
-    private volatile Disposable timer;
 
-    CallWatch(Scheduler scheduler, Duration responseTimeout, Duration idleTimeout, String what) {
-        this.scheduler = scheduler;
-        this.responseNanos = responseTimeout == null ? Long.MAX_VALUE : responseTimeout.toNanos();
-        this.idleNanos = idleTimeout == null ? Long.MAX_VALUE : idleTimeout.toNanos();
-        this.timed = responseNanos != Long.MAX_VALUE || idleNanos != Long.MAX_VALUE;
+    CallWatch(Deadlines deadlines, WatchSettings settings, String what) {
+        this.deadlines = deadlines;
+        this.settings = settings;
         this.what = what;
-        this.checkNanos = Math.min(responseNanos, idleNanos);
         this.startedAt = now();
     }
 
@@ -105,7 +90,7 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
      * typed. {@code key} and {@code value}, unless null, are added to the context the call sees.
      * Subscribe to it once.
      */
-    Flux<T> guard(Flux<T> call, OpenCalls openCalls, Object key, Object value) {
+    Flux<T> guard(Flux<T> call, Object key, Object value) {
         return new Flux<T>() {
             @Override
             public void subscribe(CoreSubscriber<? super T> subscriber) {
@@ -115,9 +100,8 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
                 }
                 actual = subscriber;
                 context = key == null ? subscriber.currentContext() : subscriber.currentContext().put(key, value);
-                calls = openCalls;
-                if (!openCalls.add(CallWatch.this)) {
-                    Operators.error(subscriber, openCalls.closedError(what));
+                if (!settings.calls.add(CallWatch.this)) {
+                    Operators.error(subscriber, settings.calls.closedError(what));
                     return;
                 }
                 call.subscribe(CallWatch.this);
@@ -136,8 +120,8 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
     public void onSubscribe(Subscription s) {
         if (Operators.setOnce(UPSTREAM, this, s)) {
             actual.onSubscribe(this);
-            if (timed) {
-                arm();
+            if (settings.timed) {
+                deadlines.reconsider(this);
             }
         }
     }
@@ -186,14 +170,14 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
     public void cancel() {
         Operators.terminate(UPSTREAM, this);
         stopTimer();
-        calls.remove(this);
+        settings.calls.remove(this);
     }
 
     /** Ends the call at once because the client closed. */
     @Override
     public void terminate() {
         Operators.terminate(UPSTREAM, this);
-        finish(calls.closedError(what));
+        finish(settings.calls.closedError(what));
     }
 
     // ---- terminal signals ----
@@ -206,7 +190,7 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
             return;
         }
         stopTimer();
-        calls.remove(this);
+        settings.calls.remove(this);
         if (WIP.getAndIncrement(this) == 0) {
             deliverTerminal();
         }
@@ -226,49 +210,42 @@ final class CallWatch<T> implements CoreSubscriber<T>, Subscription, OpenCalls.C
     /** Returns when the call expires, Long.MAX_VALUE while no deadline runs. */
     private long deadline() {
         if (!headersArrived) {
-            return plus(startedAt, responseNanos);
+            return plus(startedAt, settings.responseNanos);
         }
         boolean waiting = requested > delivered;
-        return waiting ? plus(lastActivity, idleNanos) : Long.MAX_VALUE;
+        return waiting ? plus(lastActivity, settings.idleNanos) : Long.MAX_VALUE;
     }
 
-    /** The timer's check; the watch is its own task, so no task object is made per check. */
+    /**
+     * Checks the deadline (called by {@link Deadlines}): ends the call when it has passed and
+     * returns when to check next; Long.MIN_VALUE once the call has ended.
+     */
     @Override
-    public void run() {
-        arm();
-    }
-
-    /** Checks the deadline: ends the call when it has passed, else schedules the next check. */
-    private void arm() {
+    long check(long now) {
+        if (terminal != null || upstream == Operators.cancelledSubscription()) {
+            return Long.MIN_VALUE;
+        }
         long d = deadline();
-        long remaining = d == Long.MAX_VALUE ? Long.MAX_VALUE : d - now();
+        long remaining = d == Long.MAX_VALUE ? Long.MAX_VALUE : d - now;
         if (remaining <= 0) {
             Operators.terminate(UPSTREAM, this);
             finish(ExceptionFactory.timeout(headersArrived
-                    ? "No data event for " + format(idleNanos) + " (streamIdleTimeout) from " + what
-                    : "No response headers within " + format(responseNanos) + " (responseTimeout) from " + what, null));
-            return;
+                    ? "No data event for " + format(settings.idleNanos) + " (streamIdleTimeout) from " + what
+                    : "No response headers within " + format(settings.responseNanos) + " (responseTimeout) from " + what, null));
+            return Long.MIN_VALUE;
         }
-        Disposable current = timer;
-        if (current == TIMER_OFF) {
-            return;
-        }
-        Disposable next = scheduler.schedule(this, Math.min(remaining, checkNanos), TimeUnit.NANOSECONDS);
-        if (!TIMER.compareAndSet(this, current, next)) {
-            // Stopped meanwhile.
-            next.dispose();
-        }
+        return now + Math.min(remaining, settings.checkNanos);
     }
 
+    /** Leaves the deadlines once the call has ended or was cancelled. */
     private void stopTimer() {
-        Disposable t = TIMER.getAndSet(this, TIMER_OFF);
-        if (t != null && t != TIMER_OFF) {
-            t.dispose();
+        if (settings.timed) {
+            deadlines.reconsider(this);
         }
     }
 
     private long now() {
-        return scheduler.now(TimeUnit.NANOSECONDS);
+        return deadlines.now();
     }
 
     private static long plus(long now, long nanos) {

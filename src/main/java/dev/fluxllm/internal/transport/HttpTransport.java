@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -21,6 +22,7 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.netty.http.Http2SslContextSpec;
@@ -30,6 +32,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.client.HttpClientState;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.transport.AddressUtils;
 import reactor.util.Logger;
 import reactor.util.Loggers;
 
@@ -60,6 +63,9 @@ public final class HttpTransport implements AutoCloseable {
     private final Secrets secrets;
     /** Ended by close(): every call in flight (and any later one) ends with a ConnectionException. */
     private final OpenCalls openCalls = new OpenCalls();
+    private final WatchSettings watchSettings;
+    /** The timeouts of all calls, on the scheduler they were made for; see {@link #deadlines()}. */
+    private volatile Deadlines deadlines;
     /** The streamed calls' routes by path, at most {@link #MAX_ROUTES}. */
     private final Map<String, StreamRoute> routes = new ConcurrentHashMap<>();
 
@@ -80,6 +86,7 @@ public final class HttpTransport implements AutoCloseable {
         boolean https = "https".equalsIgnoreCase(base.getScheme());
         this.pathPrefix = base.getRawPath() == null ? "" : base.getRawPath();
         this.secrets = Secrets.fromHeaders(config.headers());
+        this.watchSettings = new WatchSettings(config.responseTimeout(), config.idleTimeout(), openCalls);
         ConnectionProvider.Builder poolBuilder = ConnectionProvider.builder(config.poolName())
                 .maxConnections(config.maxConnections())
                 .pendingAcquireMaxCount(config.pendingAcquireMaxCount())
@@ -98,11 +105,15 @@ public final class HttpTransport implements AutoCloseable {
         }
         this.pool = poolBuilder.build();
         // Host and port are given apart rather than in each request URI: parsed once, and Reactor
-        // Netty's URI parsing misreads one-digit ports ("127.0.0.1:9" as a host name).
+        // Netty's URI parsing misreads one-digit ports ("127.0.0.1:9" as a host name). One address
+        // for every request, made as host() and port() would make it (a numeric IP resolved, a
+        // name left to the resolver): those make two new ones per request, and an open stream
+        // keeps its own (about 100 B with its resolved IP).
+        InetSocketAddress remote = AddressUtils.createUnresolved(
+                base.getHost().startsWith("[") ? base.getHost().substring(1, base.getHost().length() - 1) : base.getHost(),
+                base.getPort() >= 0 ? base.getPort() : https ? 443 : 80);
         HttpClient client = HttpClient.create(pool)
-                .host(base.getHost().startsWith("[") ? base.getHost().substring(1, base.getHost().length() - 1)
-                        : base.getHost())
-                .port(base.getPort() >= 0 ? base.getPort() : https ? 443 : 80)
+                .remoteAddress(() -> remote)
                 .disableRetry(true)
                 .followRedirect(false)
                 .compress(config.compress())
@@ -128,7 +139,7 @@ public final class HttpTransport implements AutoCloseable {
                 if (state == HttpClientState.STREAM_CONFIGURED) {
                     streams.track(connection.channel());
                     StreamReads.configure(connection.channel());
-                    StreamResets.watch(connection);
+                    StreamResets.watch(connection, config.compress());
                 }
             });
         }
@@ -187,7 +198,7 @@ public final class HttpTransport implements AutoCloseable {
         return Mono.deferContextual(ctx -> {
             CallObserver observer = CallObserver.from(ctx);
             observer.attemptStarted();
-            CallWatch<HttpReply> watch = new CallWatch<>(Schedulers.parallel(), config.responseTimeout(), config.idleTimeout(), what);
+            CallWatch<HttpReply> watch = new CallWatch<>(deadlines(), watchSettings, what);
             long start = System.nanoTime();
             HttpClient.ResponseReceiver<?> receiver = body == null
                     ? jsonClient.request(method).uri(uri(path))
@@ -206,7 +217,7 @@ public final class HttpTransport implements AutoCloseable {
                         });
             });
             // single(), not next(): cancelling after the reply would close a connection that is fine to reuse.
-            return watch.guard(call, openCalls, null, null).single();
+            return watch.guard(call, null, null).single();
         });
     }
 
@@ -222,10 +233,25 @@ public final class HttpTransport implements AutoCloseable {
         return Flux.deferContextual(ctx -> {
             CallObserver observer = CallObserver.from(ctx);
             observer.attemptStarted();
-            CallWatch<T> watch = new CallWatch<>(Schedulers.parallel(), config.responseTimeout(), config.idleTimeout(), route.what());
-            return watch.guard(route.call(), openCalls, StreamExchange.KEY,
+            CallWatch<T> watch = new CallWatch<>(deadlines(), watchSettings, route.what());
+            return watch.guard(route.call(), StreamExchange.KEY,
                     new StreamExchange<>(body, decoders, nonStreamReply, observer, watch));
         });
+    }
+
+    /**
+     * Returns the deadlines on {@code Schedulers.parallel()} as it is now: looked up per call, since
+     * virtual-time tests replace it; calls made on a scheduler replaced since keep their own deadlines.
+     */
+    private Deadlines deadlines() {
+        Scheduler scheduler = Schedulers.parallel();
+        Deadlines d = deadlines;
+        if (d == null || d.scheduler != scheduler) {
+            // Two threads may each make one at the switch: both work, each for its own calls.
+            d = new Deadlines(scheduler);
+            deadlines = d;
+        }
+        return d;
     }
 
     /**

@@ -50,6 +50,15 @@ class ResponseAssemblerTest {
     }
 
     @Test
+    void contentOfNoneOneTwoAndManyDeltasIsTheirConcatenation() {
+        assertThat(assemble(chunk("a", finish(0, "stop"))).text()).isEmpty();
+        assertThat(assemble(chunk("a", text(0, "héllo")), chunk("a", finish(0, "stop"))).text()).isEqualTo("héllo");
+        assertThat(assemble(chunk("a", text(0, "one ")), chunk("a", text(0, "two"))).text()).isEqualTo("one two");
+        assertThat(assemble(chunk("a", text(0, "a")), chunk("a", text(0, "")), chunk("a", text(0, "b😀")),
+                chunk("a", text(0, "c".repeat(100)))).text()).isEqualTo("ab😀" + "c".repeat(100));
+    }
+
+    @Test
     void textAcrossChunksWithRoleOnlyFirst() {
         ChatResponse r = assemble(
                 chunk("c1", new ChunkChoice(0, "assistant", "", null, null, null)),
