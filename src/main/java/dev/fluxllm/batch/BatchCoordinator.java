@@ -8,17 +8,16 @@ import dev.fluxllm.RateLimitException;
 import dev.fluxllm.internal.transport.CallObserver;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.PriorityQueue;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Function;
 import org.reactivestreams.Subscription;
-import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
@@ -29,19 +28,13 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.Logger;
 import reactor.util.Loggers;
-import reactor.util.context.Context;
 
 /**
  * Runs one subscription of a batch. All state is owned by a serialized drain loop: calls
- * finishing, inputs arriving, headers seen and timers firing each leave a signal and run the
- * loop, and whichever thread gets in first processes every signal, starts what the limits allow
+ * finishing, inputs arriving, headers seen and timers firing each enqueue an event and run the
+ * loop, and whichever thread gets in first processes every event, starts what the limits allow
  * and emits what downstream demand allows. Nothing waits: a start that is not allowed yet arms
  * one timer on {@link Schedulers#parallel()} for the earliest time it will be.
- *
- * <p>The signals of every call travel without a queue node or a lambda: a finished call pushes
- * itself on a {@link DoneStack}, the one input asked for lands in a slot, and the latest rate
- * limit headers overwrite the previous ones (the pacer keeps only the latest anyway). Only rare
- * signals (timers, the client's retries) go through the queue of events.
  */
 final class BatchCoordinator {
 
@@ -53,14 +46,6 @@ final class BatchCoordinator {
     private final Scheduler scheduler = Schedulers.parallel();
 
     private final Queue<Runnable> events = new ConcurrentLinkedQueue<>();
-    private final DoneStack<Call> finished = new DoneStack<>();
-    /** The one input asked for, once it arrived. */
-    private final AtomicReference<ChatRequest> arrivedInput = new AtomicReference<>();
-    private volatile boolean upstreamEnded;
-    private volatile Throwable upstreamFailure;
-    /** The latest headers that told the request budget, and those that told the token budget. */
-    private final AtomicReference<RateLimitHeaders> requestHeaders = new AtomicReference<>();
-    private final AtomicReference<RateLimitHeaders> tokenHeaders = new AtomicReference<>();
     private final AtomicInteger wip = new AtomicInteger();
     private final AtomicLong demand = new AtomicLong();
     private volatile boolean cancelled;
@@ -75,7 +60,7 @@ final class BatchCoordinator {
     private final HeaderPacer pacer = new HeaderPacer();
     private final PriorityQueue<Item> resends = new PriorityQueue<>((a, b) -> a.notBefore != b.notBefore
             ? Long.compare(a.notBefore, b.notBefore) : Long.compare(a.index, b.index));
-    private final RunningCalls<Call> running = new RunningCalls<>();
+    private final Set<Item> running = new HashSet<>();
     private final BatchResult[] reorder;
     private final ArrayDeque<BatchResult> ready = new ArrayDeque<>();
     private Item staged;
@@ -97,7 +82,7 @@ final class BatchCoordinator {
     private long timerGeneration;
     /** Results finished since the last progress report: progress is told when a result is ready. */
     private long resultsSinceReport;
-    private volatile Context callerContext = Context.empty();
+    private volatile reactor.util.context.ContextView callerContext = reactor.util.context.Context.empty();
 
     public BatchCoordinator(Flux<ChatRequest> requests, Function<ChatRequest, Mono<ChatResponse>> call,
                             BatchOptions options) {
@@ -119,7 +104,7 @@ final class BatchCoordinator {
         // queue again. (Not Flux.push: its onRequest reports unbounded demand at once.)
         return Flux.create(s -> {
             this.sink = s;
-            this.callerContext = Context.of(s.contextView());
+            this.callerContext = s.contextView();
             this.upstream = new Upstream();
             events.add(() -> startedAt = now());
             // Subscribed before any demand arrives, so the first pull reaches a live subscription.
@@ -153,7 +138,10 @@ final class BatchCoordinator {
                 }
                 events.clear();
             } else if (!terminated) {
-                takeSignals();
+                Runnable event;
+                while ((event = events.poll()) != null && !terminated) {
+                    event.run();
+                }
                 if (!terminated) {
                     emit();
                     start();
@@ -171,48 +159,6 @@ final class BatchCoordinator {
             if (missed == 0) {
                 return;
             }
-        }
-    }
-
-    /**
-     * Processes what arrived since the last pass. The finished calls are taken before the events
-     * are polled: a call's retry events were queued before it finished, so they are all seen
-     * first and none is mistaken for a stale one.
-     */
-    private void takeSignals() {
-        // Ended is read before the slot: an input that came before the end is then in the slot.
-        boolean ended = upstreamEnded;
-        ChatRequest input = arrivedInput.getAndSet(null);
-        if (input != null) {
-            arrived(input);
-        }
-        if (ended && !upstreamDone) {
-            upstreamDone = true;
-            if (upstreamFailure != null) {
-                upstreamError = upstreamFailure;
-            }
-        }
-        RateLimitHeaders h = requestHeaders.getAndSet(null);
-        RateLimitHeaders t = tokenHeaders.getAndSet(null);
-        if (h != null || t != null) {
-            long now = now();
-            if (h != null) {
-                pacer.update(now, h);
-            }
-            if (t != null && t != h) {
-                pacer.update(now, t);
-            }
-        }
-        Call done = finished.takeAll();
-        Runnable event;
-        while ((event = events.poll()) != null && !terminated) {
-            event.run();
-        }
-        while (done != null && !terminated) {
-            Call next = done.nextDone;
-            done.nextDone = null;
-            done(done);
-            done = next;
         }
     }
 
@@ -278,6 +224,7 @@ final class BatchCoordinator {
     }
 
     private void launch(Item item, long now) {
+        item.sends++;
         item.retriesThisSend = 0;
         item.startSeq = ++startSeq;
         if (item.firstStart < 0) {
@@ -291,9 +238,7 @@ final class BatchCoordinator {
             item.tokenEntry = tokenWindow.record(now, item.estimate);
         }
         pacer.started(now, item.estimate);
-        Call send = new Call(item, callerContext);
-        item.call = send;
-        running.add(send);
+        running.add(item);
         Mono<ChatResponse> mono;
         try {
             mono = call.apply(item.request);
@@ -303,7 +248,16 @@ final class BatchCoordinator {
         } catch (Throwable t) {
             mono = Mono.error(t);
         }
-        mono.subscribe(send);
+        int send = item.sends;
+        Disposable d = mono
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("the batch call completed without a response")))
+                // Each call sees the subscriber's context (request ids, the caller's observation).
+                .contextWrite(c -> CallObserver.with(c.putAll(callerContext), new Observer(item, send)))
+                .subscribe(response -> event(() -> done(item, send, response, null)),
+                        error -> event(() -> done(item, send, null, error)));
+        if (running.contains(item) && item.sends == send) {
+            item.subscription = d;
+        }
     }
 
     private void event(Runnable event) {
@@ -313,15 +267,11 @@ final class BatchCoordinator {
 
     // ---- outcomes ----------------------------------------------------------------------------
 
-    private void done(Call send) {
-        Item item = send.item;
-        // A send that is no longer the item's current one was cancelled or superseded.
-        if (item.call != send || !running.remove(send)) {
+    private void done(Item item, int send, ChatResponse response, Throwable error) {
+        if (item.sends != send || !running.remove(item)) {
             return;
         }
-        item.call = null;
-        ChatResponse response = send.response;
-        Throwable error = send.error;
+        item.subscription = null;
         long now = now();
         if (error == null) {
             item.attempts += 1 + item.retriesThisSend;
@@ -461,10 +411,12 @@ final class BatchCoordinator {
         if (upstream != null) {
             upstream.cancel();
         }
-        running.clear(send -> {
-            send.item.call = null;
-            send.cancel();
-        });
+        for (Item item : running) {
+            if (item.subscription != null) {
+                item.subscription.dispose();
+            }
+        }
+        running.clear();
         resends.clear();
         ready.clear();
         staged = null;
@@ -535,128 +487,45 @@ final class BatchCoordinator {
 
         @Override
         protected void hookOnNext(ChatRequest request) {
-            // One input is asked for at a time, so one slot holds it.
-            arrivedInput.set(request);
-            drain();
+            event(() -> arrived(request));
         }
 
         @Override
         protected void hookOnComplete() {
-            upstreamEnded = true;
-            drain();
+            event(() -> upstreamDone = true);
         }
 
         @Override
         protected void hookOnError(Throwable error) {
-            upstreamFailure = error;
-            upstreamEnded = true;
-            drain();
+            event(() -> {
+                upstreamDone = true;
+                upstreamError = error;
+            });
         }
     }
 
-    /**
-     * One send of one input: subscribes to the call's Mono, hears the client's wire events for it
-     * (it is the call's {@link CallObserver}, in the context it hands the call), and once the
-     * outcome is in pushes itself for the drain loop.
-     */
-    private final class Call extends DoneStack.Node<Call> implements CoreSubscriber<ChatResponse>, CallObserver,
-            RunningCalls.Slotted {
-        private static final AtomicReferenceFieldUpdater<Call, Subscription> UPSTREAM =
-                AtomicReferenceFieldUpdater.newUpdater(Call.class, Subscription.class, "upstream");
+    /** Hears the client's wire events for one send of one input. */
+    private final class Observer implements CallObserver {
+        private final Item item;
+        private final int send;
 
-        final Item item;
-        /** Each call sees the subscriber's context (request ids, the caller's observation) and this observer. */
-        private final Context context;
-        private volatile Subscription upstream;
-        private boolean over;
-        ChatResponse response;
-        Throwable error;
-        private int slot = -1;
-
-        Call(Item item, Context callerContext) {
+        Observer(Item item, int send) {
             this.item = item;
-            this.context = CallObserver.with(callerContext, this);
-        }
-
-        @Override
-        public Context currentContext() {
-            return context;
-        }
-
-        @Override
-        public void onSubscribe(Subscription s) {
-            if (Operators.setOnce(UPSTREAM, this, s)) {
-                s.request(Long.MAX_VALUE);
-            }
-        }
-
-        @Override
-        public void onNext(ChatResponse value) {
-            if (over) {
-                return;
-            }
-            response = value;
-            // Acted on at once, as a Mono's value is final: a source that never completes after it loses nothing.
-            over();
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            if (over) {
-                return;
-            }
-            error = t;
-            over();
-        }
-
-        @Override
-        public void onComplete() {
-            if (over) {
-                return;
-            }
-            error = new IllegalStateException("the batch call completed without a response");
-            over();
-        }
-
-        private void over() {
-            over = true;
-            finished.push(this);
-            drain();
-        }
-
-        void cancel() {
-            Operators.terminate(UPSTREAM, this);
-        }
-
-        @Override
-        public int slot() {
-            return slot;
-        }
-
-        @Override
-        public void slot(int slot) {
-            this.slot = slot;
+            this.send = send;
         }
 
         @Override
         public void responseHeaders(int status, Function<String, String> header) {
             RateLimitHeaders h = RateLimitHeaders.read(header);
-            if (h == RateLimitHeaders.NONE) {
-                return;
+            if (h != RateLimitHeaders.NONE) {
+                event(() -> pacer.update(now(), h));
             }
-            if (h.remainingRequests() >= 0 && h.resetRequestsMillis() >= 0) {
-                requestHeaders.set(h);
-            }
-            if (h.remainingTokens() >= 0 && h.resetTokensMillis() >= 0) {
-                tokenHeaders.set(h);
-            }
-            drain();
         }
 
         @Override
         public void retryScheduled(int attempt, Duration delay, OpenAiCompatException cause) {
             event(() -> {
-                if (item.call != this) {
+                if (item.sends != send || !running.contains(item)) {
                     return;
                 }
                 item.retriesThisSend++;
@@ -681,6 +550,7 @@ final class BatchCoordinator {
         final long index;
         final ChatRequest request;
         long estimate;
+        int sends;
         int attempts;
         int retriesThisSend;
         int rateLimitRetries;
@@ -688,8 +558,7 @@ final class BatchCoordinator {
         long firstStart = -1;
         long notBefore;
         TokenWindow.Entry tokenEntry;
-        /** The send in flight, null when none. */
-        Call call;
+        Disposable subscription;
 
         Item(long index, ChatRequest request) {
             this.index = index;
