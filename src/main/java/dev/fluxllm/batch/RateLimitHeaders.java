@@ -89,28 +89,22 @@ record RateLimitHeaders(long remainingRequests, long resetRequestsMillis, long r
             if (start == i) {
                 return -1;
             }
-            double value;
-            String number = s.substring(start, i);
-            if (digitsOnly(number)) {
-                value = Long.parseLong(number);
-            } else {
-                try {
-                    value = Double.parseDouble(number);
-                } catch (NumberFormatException e) {
-                    return -1;
-                }
+            double value = number(s, start, i);
+            if (value < 0) {
+                return -1;
             }
             int unitStart = i;
             while (i < s.length() && Character.isLetter(s.charAt(i))) {
                 i++;
             }
-            switch (s.substring(unitStart, i)) {
-                case "h" -> millis += value * 3_600_000;
-                case "m" -> millis += value * 60_000;
-                case "s" -> millis += value * 1000;
-                case "ms" -> millis += value;
-                case "us", "µs" -> millis += value / 1000;
-                case "ns" -> millis += value / 1_000_000;
+            // Matched in place rather than as a substring: the same arithmetic per unit as always.
+            switch (unit(s, unitStart, i)) {
+                case 'h' -> millis += value * 3_600_000;
+                case 'm' -> millis += value * 60_000;
+                case 's' -> millis += value * 1000;
+                case 'l' -> millis += value;
+                case 'u' -> millis += value / 1000;
+                case 'n' -> millis += value / 1_000_000;
                 default -> {
                     return -1;
                 }
@@ -118,5 +112,49 @@ record RateLimitHeaders(long remainingRequests, long resetRequestsMillis, long r
             any = true;
         }
         return any ? (long) Math.ceil(millis) : -1;
+    }
+
+    /**
+     * Reads {@code s[start, end)}, made of digits and dots, as a number; -1 when it is none.
+     * Whole numbers are read in place: a reset time arrives on every response of a batch.
+     */
+    private static double number(String s, int start, int end) {
+        if (end - start <= 18) {
+            long whole = 0;
+            int i = start;
+            while (i < end && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                whole = whole * 10 + (s.charAt(i) - '0');
+                i++;
+            }
+            if (i == end) {
+                return whole;
+            }
+        }
+        try {
+            return Double.parseDouble(s.substring(start, end));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Names the unit {@code s[start, end)}: {@code h}, {@code m}, {@code s}, {@code l} for ms,
+     * {@code u} for us or µs, {@code n} for ns; 0 for anything else.
+     */
+    private static char unit(String s, int start, int end) {
+        int length = end - start;
+        char first = length > 0 ? s.charAt(start) : 0;
+        if (length == 1 && (first == 'h' || first == 'm' || first == 's')) {
+            return first;
+        }
+        if (length == 2 && s.charAt(start + 1) == 's') {
+            return switch (first) {
+                case 'm' -> 'l';
+                case 'u', '\u00b5' -> 'u';
+                case 'n' -> 'n';
+                default -> 0;
+            };
+        }
+        return 0;
     }
 }

@@ -5,6 +5,7 @@ import dev.fluxllm.ChatRequest;
 import dev.fluxllm.ContentPart;
 import dev.fluxllm.Tool;
 import dev.fluxllm.ToolCall;
+import java.util.List;
 
 /**
  * Estimates the tokens a request will use before the server says: about four characters per
@@ -22,19 +23,27 @@ final class TokenEstimate {
     public static long of(ChatRequest request, int defaultCompletionTokens) {
         long chars = 0;
         long overhead = 0;
-        for (ChatMessage m : request.messages()) {
+        // Indexed loops over the request's immutable (random-access) lists: no iterator per list per input.
+        List<ChatMessage> messages = request.messages();
+        for (int i = 0; i < messages.size(); i++) {
+            ChatMessage m = messages.get(i);
             overhead += PER_MESSAGE_OVERHEAD;
             chars += m.text().length();
-            if (m.parts() != null) {
-                for (ContentPart part : m.parts()) {
-                    chars += String.valueOf(part).length();
+            List<ContentPart> parts = m.parts();
+            if (parts != null) {
+                for (int j = 0; j < parts.size(); j++) {
+                    chars += String.valueOf(parts.get(j)).length();
                 }
             }
-            for (ToolCall call : m.toolCalls()) {
+            List<ToolCall> calls = m.toolCalls();
+            for (int j = 0; j < calls.size(); j++) {
+                ToolCall call = calls.get(j);
                 chars += call.name().length() + call.arguments().length();
             }
         }
-        for (Tool tool : request.tools()) {
+        List<Tool> tools = request.tools();
+        for (int i = 0; i < tools.size(); i++) {
+            Tool tool = tools.get(i);
             chars += tool.name().length() + tool.parametersJson().length()
                     + (tool.description() == null ? 0 : tool.description().length());
         }

@@ -63,15 +63,20 @@ public final class BatchLoad {
             List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
                     .filter(p -> p.getType() == MemoryType.HEAP).toList();
             heap.forEach(MemoryPoolMXBean::resetPeakUsage);
+            // CPU time as well as wall time: on a shared machine the CPU spent per request moves
+            // much less from run to run than the throughput does.
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long cpuStart = os.getProcessCpuTime();
             long start = System.nanoTime();
             long[] outcome = run(client, count, concurrency);
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuMicrosPerRequest = (os.getProcessCpuTime() - cpuStart) / 1e3 / count;
             long peakHeap = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
             System.gc();
             long afterGc = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            System.out.printf(Locale.ROOT, "requests=%d concurrency=%d ok=%d failed=%d time=%.2fs throughput=%.0f req/s "
+            System.out.printf(Locale.ROOT, "requests=%d concurrency=%d ok=%d failed=%d time=%.2fs throughput=%.0f req/s cpu=%.1f us/req "
                             + "peakHeap=%.1f MiB (sum of heap pool peaks) heapAfterGc=%.1f MiB maxHeap=%.0f MiB%n",
-                    count, concurrency, outcome[0], outcome[1], seconds, count / seconds, peakHeap / 1048576.0,
+                    count, concurrency, outcome[0], outcome[1], seconds, count / seconds, cpuMicrosPerRequest, peakHeap / 1048576.0,
                     afterGc / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0);
         } finally {
             server.disposeNow();

@@ -223,6 +223,54 @@ class BatchTest {
     }
 
     @Test
+    void latestRateLimitHeadersWinWhenSeveralArriveBeforeTheNextStart() {
+        // Inputs 0 and 1 run together; 0 answers first with budget left, 1 then says none remains for 10 s.
+        FakeEndpoint fake = new FakeEndpoint((i, a, t) -> Mono.deferContextual(ctx -> {
+            CallObserver observer = CallObserver.from(ctx);
+            Map<String, String> headers = switch (i) {
+                case 0 -> Map.of("x-ratelimit-remaining-requests", "50", "x-ratelimit-reset-requests", "10s");
+                case 1 -> Map.of("x-ratelimit-remaining-requests", "0", "x-ratelimit-reset-requests", "10s");
+                default -> Map.of();
+            };
+            observer.responseHeaders(200, headers::get);
+            return ok(i);
+        }).delaySubscription(Duration.ofMillis(i == 0 ? 100 : 200)));
+
+        List<BatchResult> results = run(inputs(4), fake, BatchOptions.builder().maxConcurrency(2).build(),
+                Duration.ofMinutes(1));
+
+        assertEachIndexOnce(results, 4);
+        // Input 2 starts when 0 is done (budget left); input 3 waits for the reset that 1 announced.
+        assertThat(fake.starts).containsExactly(0L, 0L, 100L, 10_200L);
+    }
+
+    @Test
+    void callsSeeTheSubscribersContextAndTheirRetriesCountBeforeTheirResult() {
+        AtomicLong retriesHeard = new AtomicLong();
+        List<Object> seen = new CopyOnWriteArrayList<>();
+        // Each call tells the batch of one 429 retry of its own, as the client does, then succeeds.
+        FakeEndpoint fake = new FakeEndpoint((i, a, t) -> Mono.deferContextual(ctx -> {
+            seen.add(ctx.getOrDefault("caller", "none"));
+            CallObserver.from(ctx).retryScheduled(2, Duration.ofMillis(10), rateLimited(null));
+            retriesHeard.incrementAndGet();
+            return ok(i);
+        }));
+        List<BatchProgress> progress = new CopyOnWriteArrayList<>();
+        BatchOptions options = BatchOptions.builder().maxConcurrency(4).adaptive(false).onProgress(progress::add).build();
+
+        StepVerifier.create(Batch.run(inputs(20), fake, options).contextWrite(c -> c.put("caller", "job-7")))
+                .expectNextCount(20)
+                .verifyComplete();
+
+        assertThat(seen).hasSize(20).containsOnly("job-7");
+        assertThat(retriesHeard.get()).isEqualTo(20);
+        BatchProgress last = progress.get(progress.size() - 1);
+        assertThat(last.finished()).isTrue();
+        assertThat(last.rateLimited()).as("every retry counted, none taken for a stale one").isEqualTo(20);
+        assertThat(last.succeeded()).isEqualTo(20);
+    }
+
+    @Test
     void tokensPerMinuteCountsEstimatesAndUsageCorrectsThem() {
         // Each request is estimated at about 300 tokens (max_tokens 290 plus the prompt).
         Flux<ChatRequest> big = Flux.range(0, 12).map(i -> FakeEndpoint.request(i).toBuilder().maxTokens(290).build());

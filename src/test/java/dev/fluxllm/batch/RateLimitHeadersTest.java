@@ -36,6 +36,21 @@ class RateLimitHeadersTest {
     }
 
     @Test
+    void resetTimesReadInPlaceKeepEveryUnitAndRejectWhatIsNoDuration() {
+        assertThat(RateLimitHeaders.duration("1500us")).isEqualTo(2);
+        assertThat(RateLimitHeaders.duration("1000\u00b5s")).isEqualTo(1);
+        assertThat(RateLimitHeaders.duration("2000000ns")).isEqualTo(2);
+        assertThat(RateLimitHeaders.duration("1m30s500ms")).isEqualTo(90_500);
+        assertThat(RateLimitHeaders.duration("0.5m")).isEqualTo(30_000);
+        assertThat(RateLimitHeaders.duration("100ms")).isEqualTo(100);
+        assertThat(RateLimitHeaders.duration("1.2.3s")).isEqualTo(-1);
+        assertThat(RateLimitHeaders.duration(".s")).isEqualTo(-1);
+        assertThat(RateLimitHeaders.duration("1sec")).isEqualTo(-1);
+        assertThat(RateLimitHeaders.duration("1ks")).isEqualTo(-1);
+        assertThat(RateLimitHeaders.duration("s")).isEqualTo(-1);
+    }
+
+    @Test
     void headersNamingNoLimitAreNone() {
         Map<String, String> sent = Map.of("x-ratelimit-remaining-requests", "99", "x-ratelimit-reset-requests", "1s");
         assertThat(RateLimitHeaders.read(sent::get)).isEqualTo(new RateLimitHeaders(99, 1000, -1, -1));
