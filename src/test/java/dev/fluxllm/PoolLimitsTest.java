@@ -88,6 +88,32 @@ class PoolLimitsTest {
     }
 
     @Test
+    void aCallWaitingForAConnectionFromAnEventLoopTimesOutOnThatLoop() throws Exception {
+        // A batch starts its next call from a reply's completion, on an event loop: the wait is
+        // timed on that loop, not on a Schedulers.parallel() worker it would wake.
+        io.netty.util.concurrent.DefaultEventExecutor loop = new io.netty.util.concurrent.DefaultEventExecutor();
+        try (OpenAiCompatClient client = builder().name("pool-timeout-loop")
+                .pendingAcquireTimeout(Duration.ofMillis(300)).build()) {
+            int before = received.get();
+            Disposable first = client.stream(request()).subscribe(r -> { }, e -> { });
+            Eventually.await(() -> received.get() == before + 1, Duration.ofSeconds(10), "first call reached the server");
+            java.util.concurrent.CompletableFuture<Throwable> failure = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.CompletableFuture<Boolean> onLoop = new java.util.concurrent.CompletableFuture<>();
+            loop.execute(() -> client.generate(request()).subscribe(r -> failure.complete(null), e -> {
+                onLoop.complete(loop.inEventLoop());
+                failure.complete(e);
+            }));
+            assertThat(failure.get(5, java.util.concurrent.TimeUnit.SECONDS))
+                    .isExactlyInstanceOf(ApiTimeoutException.class).hasMessageContaining("pendingAcquireTimeout");
+            assertThat(onLoop.get(5, java.util.concurrent.TimeUnit.SECONDS)).as("timed out on the loop it started from").isTrue();
+            first.dispose();
+            Eventually.await(() -> client.activeConnections() == 0, Duration.ofSeconds(5), "connections released");
+        } finally {
+            loop.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Test
     void defaultsAreSane() {
         assertThat(OpenAiCompatClient.DEFAULT_MAX_CONNECTIONS).isEqualTo(500);
         assertThat(OpenAiCompatClient.DEFAULT_PENDING_ACQUIRE_MAX_COUNT).isEqualTo(10_000);

@@ -91,6 +91,7 @@ public final class HttpTransport implements AutoCloseable {
                 .maxConnections(config.maxConnections())
                 .pendingAcquireMaxCount(config.pendingAcquireMaxCount())
                 .pendingAcquireTimeout(config.pendingAcquireTimeout())
+                .pendingAcquireTimer(PendingAcquireTimer.INSTANCE)
                 .maxIdleTime(Duration.ofSeconds(30))
                 .metrics(true, () -> poolStats);
         if (config.http2()) {
