@@ -6,6 +6,7 @@ import dev.fluxllm.ClientClosedException;
 import dev.fluxllm.OpenAiCompatException;
 import dev.fluxllm.RateLimitException;
 import dev.fluxllm.internal.transport.CallObserver;
+import dev.fluxllm.internal.transport.EventLoops;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashSet;
@@ -14,6 +15,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -47,6 +49,12 @@ final class BatchCoordinator {
 
     private final Queue<Runnable> events = new ConcurrentLinkedQueue<>();
     private final AtomicInteger wip = new AtomicInteger();
+    /** Whether a drain waits to run after an event loop's current task. */
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable scheduledDrain = () -> {
+        drainScheduled.set(false);
+        drain();
+    };
     private final AtomicLong demand = new AtomicLong();
     private volatile boolean cancelled;
 
@@ -253,8 +261,8 @@ final class BatchCoordinator {
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("the batch call completed without a response")))
                 // Each call sees the subscriber's context (request ids, the caller's observation).
                 .contextWrite(c -> CallObserver.with(c.putAll(callerContext), new Observer(item, send)))
-                .subscribe(response -> event(() -> done(item, send, response, null)),
-                        error -> event(() -> done(item, send, null, error)));
+                .subscribe(response -> outcome(() -> done(item, send, response, null)),
+                        error -> outcome(() -> done(item, send, null, error)));
         if (running.contains(item) && item.sends == send) {
             item.subscription = d;
         }
@@ -263,6 +271,22 @@ final class BatchCoordinator {
     private void event(Runnable event) {
         events.add(event);
         drain();
+    }
+
+    /**
+     * A call's outcome. On an event loop it is taken after the loop's current task: the reply's
+     * connection then is back in the pool, and the next call takes it instead of waiting in the
+     * pool (a pending acquire per call, with the pool's timer armed and cancelled).
+     */
+    private void outcome(Runnable event) {
+        events.add(event);
+        if (drainScheduled.get() || !drainScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        if (!EventLoops.afterCurrentTask(scheduledDrain)) {
+            drainScheduled.set(false);
+            drain();
+        }
     }
 
     // ---- outcomes ----------------------------------------------------------------------------
