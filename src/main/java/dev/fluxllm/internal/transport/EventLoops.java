@@ -17,8 +17,8 @@ public final class EventLoops {
      * batch) would wait in the pool for the connection it could have had a moment later.
      */
     public static boolean afterCurrentTask(Runnable task) {
-        EventExecutor loop = ThreadExecutorMap.currentExecutor();
-        if (loop == null || !loop.inEventLoop() || loop.isShuttingDown()) {
+        EventExecutor loop = current();
+        if (loop == null) {
             return false;
         }
         try {
@@ -27,5 +27,11 @@ public final class EventLoops {
         } catch (RejectedExecutionException e) {
             return false; // the loop is shutting down: the caller runs the work itself
         }
+    }
+
+    /** Returns the event loop running the calling thread, if it takes tasks; null elsewhere. */
+    static EventExecutor current() {
+        EventExecutor loop = ThreadExecutorMap.currentExecutor();
+        return loop != null && loop.inEventLoop() && !loop.isShuttingDown() ? loop : null;
     }
 }

@@ -2,8 +2,8 @@ package dev.fluxllm.internal.transport;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.netty.util.internal.ThreadExecutorMap;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import reactor.core.Disposable;
@@ -25,10 +25,14 @@ final class PendingAcquireTimer implements BiFunction<Runnable, Duration, Dispos
 
     @Override
     public Disposable apply(Runnable timeout, Duration delay) {
-        EventExecutor loop = ThreadExecutorMap.currentExecutor();
-        if (loop != null && loop.inEventLoop() && !loop.isShuttingDown()) {
-            ScheduledFuture<?> task = loop.schedule(timeout, delay.toNanos(), TimeUnit.NANOSECONDS);
-            return () -> task.cancel(false);
+        EventExecutor loop = EventLoops.current();
+        if (loop != null) {
+            try {
+                ScheduledFuture<?> task = loop.schedule(timeout, delay.toNanos(), TimeUnit.NANOSECONDS);
+                return () -> task.cancel(false);
+            } catch (RejectedExecutionException e) {
+                // the loop is shutting down: time the wait as the pool otherwise would
+            }
         }
         return Schedulers.parallel().schedule(timeout, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
